@@ -1,0 +1,52 @@
+# catalog — `make demo` and `make test` do everything on a fresh machine.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+.PHONY: help install lint fmt typecheck test check demo bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install catalog with its dev tools
+
+lint: $(STAMP)  ## ruff (style, import rules between layers)
+	$(VENV)/bin/ruff check catalog tests bench
+	$(VENV)/bin/ruff format --check catalog tests bench
+
+fmt: $(STAMP)  ## format the code
+	$(VENV)/bin/ruff format catalog tests bench
+	$(VENV)/bin/ruff check --fix catalog tests bench
+
+typecheck: $(STAMP)  ## mypy --strict over the package
+	$(VENV)/bin/mypy
+
+test: lint typecheck  ## lint, type-check and run the tests
+	$(PY) -m pytest -q
+
+check: test  ## same as test
+
+demo: $(STAMP)  ## ingest the bundled feeds/ into a throw-away catalog and browse it
+	@set -e; tmp=$$(mktemp -d); export CATALOG_DB=$$tmp/demo.json; \
+	echo "== catalog ingest feeds/   (throw-away catalog in $$tmp)"; \
+	$(VENV)/bin/catalog ingest feeds/; \
+	echo; echo "== catalog shows"; $(VENV)/bin/catalog shows; \
+	echo; echo "== catalog list"; $(VENV)/bin/catalog list; \
+	id=$$($(VENV)/bin/catalog list --search "Lavrov Tillerson" --limit 1 --json \
+	      | $(PY) -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])'); \
+	echo; echo "== catalog show $$id"; $(VENV)/bin/catalog show $$id; \
+	rm -rf "$$tmp"
+
+bench: $(STAMP)  ## benchmarks (ratios to baselines measured in the same run)
+	$(PY) bench/ingest_bench.py
+
+clean:  ## remove the virtualenv and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -1,0 +1,368 @@
+"""The `catalog` command line: a thin typer client of the pipeline, with one error boundary."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from catalog import __version__
+from catalog.errors import CatalogError, NotFoundError, UsageError
+
+if TYPE_CHECKING:  # the store (and TinyDB) is imported lazily, by the commands that use it
+    from catalog.store import Store
+
+app = typer.Typer(
+    name="catalog",
+    help="An offline catalog of podcast and radio episodes and the people on them.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Settings:
+    """Per-invocation settings, built by the callback and handed to commands via ctx.obj."""
+
+    db: Path
+    debug: bool
+    out: Console
+    err: Console
+
+
+def default_db() -> Path:
+    """The platform's per-user data folder (used when neither --db nor $CATALOG_DB is set)."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("catalog", appauthor=False)) / "catalog.json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"catalog {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            envvar="CATALOG_DB",
+            help="Catalog file (default: $CATALOG_DB, else the user data folder).",
+            show_default=False,
+            dir_okay=False,
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """An offline catalog of podcast and radio episodes and the people on them."""
+    ctx.obj = Settings(
+        db=db or default_db(),
+        debug=debug,
+        out=Console(highlight=False),
+        err=Console(stderr=True, highlight=False),
+    )
+
+
+def user_errors(fn: F) -> F:
+    """The error boundary: a CatalogError becomes `error: …` on stderr and exit 1 (2 for usage).
+
+    With --debug the exception propagates, so its traceback is shown.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(ctx: typer.Context, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(ctx, *args, **kwargs)
+        except CatalogError as exc:
+            settings: Settings | None = ctx.obj if isinstance(ctx.obj, Settings) else None
+            if settings is not None and settings.debug:
+                raise
+            err = settings.err if settings else Console(stderr=True)
+            from catalog.ui import safe
+
+            err.print(Text.assemble(("error: ", "bold red"), safe(str(exc))))
+            raise typer.Exit(2 if isinstance(exc, UsageError) else 1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    assert isinstance(ctx.obj, Settings)
+    return ctx.obj
+
+
+def _open_store(settings: Settings) -> Store:
+    from catalog.store import Store
+
+    return Store(settings.db)
+
+
+_UNSAFE_JSON = re.compile("[\u0080-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def emit_json(data: Any) -> None:
+    """JSON on stdout: UTF-8 text, with C1 controls and bidi marks escaped as \\uXXXX."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
+    text = _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _run_ingest(settings: Settings, job: Callable[..., Any], as_json: bool) -> None:
+    from catalog import ui
+
+    progress = None
+    on_progress = None
+    if settings.err.is_terminal and not as_json:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=settings.err,
+            transient=True,
+        )
+        task = progress.add_task("ingesting", total=None)
+
+        def on_progress(done: int, total: int, source: str) -> None:
+            progress.update(
+                task, completed=done, total=total, description=ui.safe(source[-50:]).plain or "done"
+            )
+
+        progress.start()
+    try:
+        report = job(on_progress=on_progress)
+    finally:
+        if progress is not None:
+            progress.stop()
+    if as_json:
+        emit_json({"sources": [r.as_dict() for r in report.sources], "failed": len(report.failed)})
+    else:
+        settings.out.print(ui.report_table(report.sources))
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+@user_errors
+def ingest(
+    ctx: typer.Context,
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="Feed files, http(s) URLs, OPML files, or folders of them.", show_default=False
+        ),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    timeout: Annotated[float, typer.Option(help="Network timeout in seconds.", min=1)] = 30.0,
+    max_mb: Annotated[
+        int, typer.Option("--max-mb", help="Refuse feeds larger than this.", min=1)
+    ] = 50,
+) -> None:
+    """Add or update shows and episodes from feeds, OPML lists and folders.
+
+    Every source is reported (new / updated / unchanged / absent / warnings); one bad
+    source never stops the others, but makes the exit code 1.
+    """
+    from catalog import pipeline
+    from catalog.fetch import FetchSettings
+
+    settings = _settings(ctx)
+    store = _open_store(settings)
+    fetch_settings = FetchSettings(timeout=timeout, max_bytes=max_mb * 1024 * 1024)
+    _run_ingest(
+        settings,
+        functools.partial(pipeline.ingest, store, sources, now=_now(), settings=fetch_settings),
+        as_json,
+    )
+
+
+@app.command()
+@user_errors
+def refresh(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    timeout: Annotated[float, typer.Option(help="Network timeout in seconds.", min=1)] = 30.0,
+) -> None:
+    """Re-ingest every known show from its feed (conditional GET: unchanged feeds cost little)."""
+    from catalog import pipeline
+    from catalog.fetch import FetchSettings
+
+    settings = _settings(ctx)
+    store = _open_store(settings)
+    _run_ingest(
+        settings,
+        functools.partial(
+            pipeline.refresh, store, now=_now(), settings=FetchSettings(timeout=timeout)
+        ),
+        as_json,
+    )
+
+
+def _show_stats(episodes: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    stats: dict[str, dict[str, Any]] = {}
+    for ep in episodes:
+        st = stats.setdefault(ep["show_id"], {"episodes": 0, "first": None, "last": None})
+        st["episodes"] += 1
+        pub = ep.get("published")
+        if pub:
+            st["first"] = min(st["first"] or pub, pub)
+            st["last"] = max(st["last"] or pub, pub)
+    return stats
+
+
+@app.command()
+@user_errors
+def shows(
+    ctx: typer.Context,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print every stored field as JSON.")
+    ] = False,
+) -> None:
+    """List the shows: episode counts, first and last episode, last refresh status."""
+    from catalog import ui
+
+    settings = _settings(ctx)
+    store = _open_store(settings)
+    all_shows = sorted(store.shows(), key=lambda s: (s.get("title") or "").casefold())
+    stats = _show_stats(store.episodes())
+    if as_json:
+        emit_json(
+            [dict(s, episode_count=stats.get(s["id"], {}).get("episodes", 0)) for s in all_shows]
+        )
+        return
+    if not all_shows:
+        settings.err.print("no shows yet: add some with `catalog ingest FEED`")
+        return
+    settings.out.print(ui.shows_table(all_shows, stats))
+
+
+def _resolve_shows(store: Store, refs: list[str]) -> frozenset[str]:
+    from catalog.normalize import fold
+
+    all_shows = store.shows()
+    ids: set[str] = set()
+    for ref in refs:
+        exact = [s["id"] for s in all_shows if s["id"] == ref or s["id"].startswith(ref)]
+        by_title = [s["id"] for s in all_shows if fold(ref) in fold(s.get("title") or "")]
+        hits = exact or by_title
+        if not hits:
+            raise NotFoundError(f"no show matches {ref!r} (see `catalog shows`)")
+        ids.update(hits)
+    return frozenset(ids)
+
+
+@app.command("list")
+@user_errors
+def list_(
+    ctx: typer.Context,
+    show: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--show",
+            "-s",
+            help="Show id, id prefix or part of its title (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="On or after YYYY[-MM[-DD]].")] = None,
+    until: Annotated[str | None, typer.Option(help="On or before YYYY[-MM[-DD]].")] = None,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            help="Words that must all occur in the title or description (case and accents ignored)."
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=0, help="Show at most N episodes.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print every stored field as JSON.")
+    ] = False,
+) -> None:
+    """List episodes, newest first."""
+    from catalog import query, ui
+
+    settings = _settings(ctx)
+    store = _open_store(settings)
+    flt = query.EpisodeFilter(
+        show_ids=_resolve_shows(store, show) if show else None,
+        since=query.date_bound(since, end=False) if since else None,
+        until=query.date_bound(until, end=True) if until else None,
+        search=search,
+    )
+    episodes = query.newest_first(e for e in store.episodes() if flt.matches(e))
+    if limit is not None:
+        episodes = episodes[:limit]
+    if as_json:
+        emit_json(episodes)
+        return
+    if not episodes:
+        settings.err.print(
+            "no episodes match"
+            if store.count("episodes")
+            else "the catalog is empty: add feeds with `catalog ingest FEED`"
+        )
+        return
+    shows_by_id = {s["id"]: s for s in store.shows()}
+    settings.out.print(ui.episode_table(episodes, shows_by_id, settings.out.width))
+
+
+@app.command("show")
+@user_errors
+def show_(
+    ctx: typer.Context,
+    episode: Annotated[
+        str, typer.Argument(help="Episode id or a unique id prefix.", show_default=False)
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print every stored field as JSON.")
+    ] = False,
+) -> None:
+    """Show one episode in detail: every stored field, credits included."""
+    from catalog import pipeline, ui
+
+    settings = _settings(ctx)
+    store = _open_store(settings)
+    ep = pipeline.find_episode(store, episode)
+    if as_json:
+        emit_json(ep)
+        return
+    settings.out.print(ui.episode_panel(ep, store.get("shows", ep["show_id"])))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover - interactive only
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)

@@ -1,0 +1,340 @@
+"""Adapter, the only user of feedparser and lxml: feed or OPML bytes → raw fields, or FeedError.
+
+feedparser gives the normalised core of any RSS/Atom dialect and tolerates broken feeds. It
+mangles the Podcasting 2.0 namespace (keeps only the last `podcast:person`, drops its name;
+kurtmckee/feedparser#301) and reads `itunes:explicit` "true"/"false" as None (#524), so a
+second, hardened lxml pass over the same bytes reads those.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import feedparser
+from lxml import etree
+
+from catalog.errors import FeedError
+
+PODCAST_NAMESPACES = {
+    "https://podcastindex.org/namespace/1.0",
+    "https://podcastindex.org/namespace/1.0/",  # a known misspelling seen in the wild
+    "https://github.com/podcastindex-org/podcast-namespace/blob/main/docs/1.0.md",
+}
+ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+RSS1_NS = "http://purl.org/rss/1.0/"
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+# feedparser warnings that only say the declared and real encodings differ (feedparser#81).
+_BENIGN = {"CharacterEncodingOverride", "NonXMLContentType"}
+
+
+@dataclass
+class RawFeed:
+    """What the adapter read from one feed: raw channel fields, raw items, warnings."""
+
+    channel: dict[str, Any]
+    entries: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _parser(recover: bool) -> etree.XMLParser:
+    # Hardened: no entity expansion, no DTD, no network (CVE-2026-41066: pin lxml>=6.1 too).
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        recover=recover,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def _strip_leading(data: bytes) -> bytes:
+    """Whitespace before the XML declaration (seen in acast and Taverncast feeds) breaks lxml."""
+    stripped = data.lstrip(b" \t\r\n")
+    if stripped.startswith(b"\xef\xbb\xbf"):
+        stripped = stripped[3:].lstrip(b" \t\r\n")
+    return stripped if stripped.startswith(b"<") else data
+
+
+def parse_xml(data: bytes, *, recover: bool = False) -> etree._Element | None:
+    """Parse untrusted XML with the hardened parser; None if nothing could be read."""
+    try:
+        root = etree.fromstring(_strip_leading(data), _parser(recover))
+    except (etree.XMLSyntaxError, ValueError):
+        if recover:
+            return None
+        return parse_xml(data, recover=True)
+    return root
+
+
+_ROOT_RE = re.compile(rb"<\s*([A-Za-z_][\w.:-]*)")
+
+
+def sniff_root(data: bytes) -> str:
+    """The local name of the document element ("rss", "feed", "opml", "RDF", "html"…)."""
+    head = data[:8192]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            head = head.decode("utf-16").encode("utf-8", "replace")
+        except UnicodeDecodeError:
+            return ""
+    head = re.sub(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", b"", head, flags=re.S)
+    match = _ROOT_RE.search(head)
+    if not match:
+        return ""
+    return match.group(1).split(b":")[-1].decode("ascii", "replace").lower()
+
+
+def parse_opml(data: bytes, location: str) -> list[dict[str, str]]:
+    """The feed outlines (xmlUrl, title) of an OPML file, folders flattened, in order."""
+    root = parse_xml(data)
+    if root is None or etree.QName(root).localname.lower() != "opml":
+        raise FeedError(f"{location}: not a readable OPML file")
+    out: list[dict[str, str]] = []
+    for outline in root.iter("{*}outline", "outline"):
+        attrs = {k.lower(): v for k, v in outline.attrib.items()}
+        url = (attrs.get("xmlurl") or "").strip()
+        if url:
+            out.append({"url": url, "title": (attrs.get("title") or attrs.get("text") or "")})
+    return out
+
+
+def _text(el: etree._Element | None) -> str | None:
+    if el is None:
+        return None
+    return "".join(el.itertext()).strip() or None
+
+
+def _ns_local(el: etree._Element) -> tuple[str, str]:
+    if not isinstance(el.tag, str):
+        return "", ""
+    q = etree.QName(el)
+    return (q.namespace or "").lower(), q.localname
+
+
+def _podcast_fields(el: etree._Element) -> dict[str, Any]:
+    """podcast:* and raw itunes:explicit among the direct children of a channel or item."""
+    out: dict[str, Any] = {"persons": [], "transcripts": []}
+    for child in el:
+        ns, local = _ns_local(child)
+        if ns in PODCAST_NAMESPACES:
+            if local == "person":
+                out["persons"].append(
+                    {
+                        "name": _text(child),
+                        "role": child.get("role"),
+                        "group": child.get("group"),
+                        "href": child.get("href"),
+                        "img": child.get("img"),
+                    }
+                )
+            elif local == "transcript":
+                out["transcripts"].append(
+                    {
+                        "url": child.get("url"),
+                        "type": child.get("type"),
+                        "language": child.get("language"),
+                        "rel": child.get("rel"),
+                    }
+                )
+            elif local == "chapters" and "chapters" not in out:
+                out["chapters"] = {"url": child.get("url"), "type": child.get("type")}
+            elif local == "guid":
+                out["podcast_guid"] = _text(child)
+            elif local == "locked":
+                out["locked"] = _text(child)
+                out["locked_owner"] = child.get("owner")
+        elif ns == ITUNES_NS.lower():
+            if local == "explicit":
+                out["explicit"] = _text(child)
+            elif local == "new-feed-url":
+                out["new_feed_url"] = _text(child)
+        elif local == "guid" and not ns:
+            out["guid"] = _text(child)
+        elif local == "enclosure" and not ns and "enclosure" not in out:
+            out["enclosure"] = (child.get("url") or "").strip()
+    return out
+
+
+def _xml_pass(data: bytes) -> tuple[dict[str, Any] | None, list[dict[str, Any]], bool]:
+    """Channel and item podcast fields from lxml; the flag says whether recovery was needed."""
+    try:
+        root = etree.fromstring(_strip_leading(data), _parser(False))
+        recovered = False
+    except (etree.XMLSyntaxError, ValueError):
+        root = parse_xml(data, recover=True)
+        recovered = True
+    if root is None:
+        return None, [], True
+    local = etree.QName(root).localname.lower() if isinstance(root.tag, str) else ""
+    if local == "rss":
+        channel = next((c for c in root if _ns_local(c)[1] == "channel"), None)
+        items = [] if channel is None else [c for c in channel if _ns_local(c)[1] == "item"]
+    elif local == "rdf":
+        channel = next((c for c in root if _ns_local(c)[1] == "channel"), None)
+        items = [c for c in root if _ns_local(c)[1] == "item"]
+    elif local == "feed":
+        channel = root
+        items = [c for c in root if _ns_local(c)[1] == "entry"]
+    else:
+        return None, [], recovered
+    chan = _podcast_fields(channel) if channel is not None else None
+    return chan, [_podcast_fields(i) for i in items], recovered
+
+
+def _first(*values: Any) -> Any:
+    for value in values:
+        if value:
+            return value
+    return None
+
+
+def _entry_from_feedparser(e: Any) -> dict[str, Any]:
+    content = e.get("content") or []
+    html_content = next((c.get("value") for c in content if c.get("value")), None)
+    image = e.get("image")
+    return {
+        "guid": e.get("id"),
+        "title": e.get("title"),
+        "link": e.get("link"),
+        "published_parsed": _first(e.get("published_parsed"), e.get("updated_parsed")),
+        "description_html": e.get("summary"),
+        "content_html": html_content,
+        "enclosures": [
+            {
+                "url": enc.get("href") or enc.get("url"),
+                "length": enc.get("length"),
+                "type": enc.get("type"),
+            }
+            for enc in e.get("enclosures") or []
+        ],
+        "duration": e.get("itunes_duration"),
+        "episode": e.get("itunes_episode"),
+        "season": e.get("itunes_season"),
+        "episode_type": e.get("itunes_episodetype"),
+        "image": image.get("href") if isinstance(image, dict) else None,
+        "author": e.get("author"),
+        "keywords": [t.get("term") for t in e.get("tags") or [] if t.get("term")],
+        "explicit": e.get("itunes_explicit"),
+    }
+
+
+def _align(entries: list[dict[str, Any]], items: list[dict[str, Any]]) -> bool:
+    """Copy lxml item fields onto feedparser entries; False if they could not be paired."""
+    if len(entries) == len(items):
+        pairs = list(zip(entries, items, strict=True))
+    else:
+        by_guid = {i["guid"]: i for i in items if i.get("guid")}
+        by_enc = {i["enclosure"]: i for i in items if i.get("enclosure")}
+        pairs = []
+        for entry in entries:
+            item = by_guid.get(entry.get("guid") or "")
+            if item is None and entry["enclosures"]:
+                item = by_enc.get(entry["enclosures"][0]["url"] or "")
+            if item is not None:
+                pairs.append((entry, item))
+        if len(pairs) < len(entries):
+            return False
+    for entry, item in pairs:
+        entry["persons"] = item["persons"]
+        entry["transcripts"] = item["transcripts"]
+        entry["chapters"] = item.get("chapters")
+        if item.get("explicit") is not None:
+            entry["explicit"] = item["explicit"]
+    return True
+
+
+def _one_line(exc: object) -> str:
+    text = " ".join(str(exc).split())
+    return text[:200] or type(exc).__name__
+
+
+def parse_feed(data: bytes, location: str, headers: dict[str, str] | None = None) -> RawFeed:
+    """Parse feed bytes (never a path or URL) into raw channel and entry fields.
+
+    A feed with entries but syntax problems gives warnings; one with no entries and no
+    title is not a feed and raises FeedError naming `location`.
+    """
+    if not data.strip():
+        raise FeedError(f"{location}: empty file")
+    result = feedparser.parse(
+        io.BytesIO(data),
+        response_headers=dict(headers or {}) or None,
+        sanitize_html=False,
+        resolve_relative_uris=False,
+    )
+    feed = result.get("feed") or {}
+    entries = [_entry_from_feedparser(e) for e in result.get("entries") or []]
+    warnings: list[str] = []
+    bozo = result.get("bozo_exception") if result.get("bozo") else None
+    title = feed.get("title")
+    if not entries and not title:
+        reason = f" ({_one_line(bozo)})" if bozo is not None else ""
+        root = sniff_root(data)
+        what = f"a {root} document" if root and root not in {"rss", "feed", "rdf"} else "not a feed"
+        raise FeedError(f"{location}: {what}, no channel title and no episodes{reason}")
+    if bozo is not None:
+        kind = type(bozo).__name__
+        prefix = "encoding" if kind in _BENIGN else "malformed XML, read leniently"
+        warnings.append(f"{prefix}: {_one_line(bozo)}")
+    if not entries:
+        warnings.append("the feed has no episodes")
+
+    channel_px, item_px, recovered = _xml_pass(data)
+    if channel_px is None:
+        channel_px = {"persons": [], "transcripts": []}
+        if any(ns.encode() in data for ns in PODCAST_NAMESPACES if not ns.endswith("/")):
+            warnings.append("podcast: namespace tags could not be read (XML too broken)")
+    elif recovered and any(i["persons"] for i in item_px):
+        warnings.append("podcast: tags read from XML that needed recovery")
+    for entry in entries:
+        entry.setdefault("persons", [])
+        entry.setdefault("transcripts", [])
+        entry.setdefault("chapters", None)
+    if (
+        item_px
+        and not _align(entries, item_px)
+        and any(i["persons"] or i["transcripts"] or i.get("chapters") for i in item_px)
+    ):
+        warnings.append("podcast: item tags could not be paired with episodes; ignored")
+
+    image = feed.get("image")
+    owner = feed.get("publisher_detail") or {}
+    self_url = next(
+        (
+            lk.get("href")
+            for lk in feed.get("links") or []
+            if lk.get("rel") == "self" and lk.get("href")
+        ),
+        None,
+    )
+    channel = {
+        "title": title,
+        "link": feed.get("link"),
+        "description_html": _first(feed.get("subtitle"), feed.get("summary"), feed.get("info")),
+        "language": feed.get("language"),
+        "author": feed.get("author"),
+        "owner_name": owner.get("name"),
+        "owner_email": owner.get("email"),
+        "image": image.get("href") if isinstance(image, dict) else None,
+        "categories": [
+            t.get("term")
+            for t in feed.get("tags") or []
+            if t.get("term") and "itunes" in (t.get("scheme") or "")
+        ],
+        "explicit": channel_px.get("explicit", feed.get("itunes_explicit")),
+        "podcast_guid": channel_px.get("podcast_guid"),
+        "locked": channel_px.get("locked"),
+        "locked_owner": channel_px.get("locked_owner"),
+        "persons": channel_px["persons"],
+        "self_url": self_url,
+        "new_feed_url": _first(channel_px.get("new_feed_url"), feed.get("itunes_new-feed-url")),
+        "format": result.get("version") or None,
+    }
+    return RawFeed(channel=channel, entries=entries, warnings=warnings)

@@ -1,0 +1,391 @@
+"""Pure normalisation: raw feed fields in, clean catalog values out (no I/O, no clock)."""
+
+from __future__ import annotations
+
+import calendar
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from typing import Any
+
+# Characters that must never reach a terminal or a stored display string: C0/C1 controls
+# (ESC starts ANSI sequences, feedparser turns `&#27;` into a raw ESC) and format characters
+# (bidi overrides U+202E, isolates U+2066-2069, zero-width joiners used for spoofing).
+_KEEP_IN_BLOCK = {"\n", "\t"}
+
+
+def _is_unsafe(ch: str) -> bool:
+    return unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co"}
+
+
+def clean_line(value: object) -> str:
+    """Make one line of safe display text: controls and bidi marks dropped, whitespace collapsed.
+
+    >>> clean_line("  Hello\\x1b[31m  \\u202eworld\\n ")
+    'Hello[31m world'
+    """
+    if value is None:
+        return ""
+    text = str(value)
+    text = "".join(
+        " " if ch in "\n\t\r" else ch for ch in text if ch in "\n\t\r" or not _is_unsafe(ch)
+    )
+    return " ".join(text.split())
+
+
+def clean_block(value: object) -> str:
+    """Like `clean_line` but keeps paragraph breaks (at most one blank line in a row)."""
+    if value is None:
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(ch for ch in text if ch in _KEEP_IN_BLOCK or not _is_unsafe(ch))
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+_BLOCK_TAGS = {
+    "p",
+    "br",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "blockquote",
+    "pre",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "hr",
+    "dd",
+    "dt",
+}
+_SKIP_TAGS = {"script", "style", "template", "noscript", "head", "title"}
+_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n" if tag != "br" and tag != "li" else "\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip = max(0, self._skip - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n" if tag not in {"br", "li"} else "\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(" ".join(data.split(" ")).replace("\n", " "))
+
+
+def html_to_text(value: str | None) -> str:
+    """Reduce an HTML (or plain text) description to clean text with paragraph breaks.
+
+    >>> html_to_text("<p>Tom &amp; Jerry</p><p>Two <b>cats</b></p><script>x()</script>")
+    'Tom & Jerry\\n\\nTwo cats'
+    >>> html_to_text("Line one\\nLine two &amp; more")
+    'Line one\\nLine two & more'
+    """
+    if not value:
+        return ""
+    if not _TAG_RE.search(value):
+        # Plain text (This American Life uses newlines for structure): keep the lines.
+        return clean_block(html.unescape(value))
+    parser = _TextExtractor()
+    try:
+        parser.feed(value)
+        parser.close()
+    except (AssertionError, ValueError):  # pragma: no cover - html.parser is very tolerant
+        return clean_block(_TAG_RE.sub(" ", html.unescape(value)))
+    return clean_block("".join(parser.parts))
+
+
+_DURATION_RE = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+def parse_duration(value: object) -> int | float | None:
+    """Duration in seconds from `SS`, `MM:SS`, `H:MM:SS` (fractions allowed); None if unusable.
+
+    >>> parse_duration("1745"), parse_duration("29:12"), parse_duration("1:02:03.5")
+    (1745, 1752, 3723.5)
+    >>> parse_duration("garbage"), parse_duration("-5"), parse_duration("")
+    (None, None, None)
+    """
+    if value is None:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+    else:
+        text = str(value).strip()
+        if not text:
+            return None
+        parts = text.split(":")
+        if len(parts) > 3 or not all(_DURATION_RE.match(p) for p in parts):
+            return None
+        if any("." in p for p in parts[:-1]):
+            return None
+        seconds = 0.0
+        for part in parts:
+            seconds = seconds * 60 + float(part)
+    if seconds < 0 or seconds > 10 * 24 * 3600:
+        return None
+    if seconds == int(seconds):
+        return int(seconds)
+    return round(seconds, 3)
+
+
+def parse_int(value: object) -> int | None:
+    """A non-negative integer from a feed string ("12", " 3 "), else None."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text.isdigit():
+        return None
+    return int(text)
+
+
+def parse_explicit(value: object) -> bool | None:
+    """`itunes:explicit` read as the spec and real feeds use it (case-insensitive).
+
+    >>> [parse_explicit(v) for v in ("true", "Yes", "explicit", "false", "no", "clean", "x")]
+    [True, True, True, False, False, False, None]
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"true", "yes", "explicit", "1"}:
+        return True
+    if text in {"false", "no", "clean", "0"}:
+        return False
+    return None
+
+
+def struct_to_iso(value: Sequence[int] | None) -> str | None:
+    """A UTC `time.struct_time` (as feedparser gives) to ISO 8601 `YYYY-MM-DDTHH:MM:SSZ`."""
+    if not value:
+        return None
+    try:
+        stamp = calendar.timegm((*tuple(value[:6]), 0, 0, 0))
+        dt = datetime.fromtimestamp(stamp, tz=UTC)
+    except (OverflowError, ValueError, TypeError, OSError):
+        return None
+    if not 1900 <= dt.year <= 2200:
+        return None
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def datetime_to_iso(value: datetime) -> str:
+    """An aware datetime to UTC ISO 8601 (a naive one is taken as UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_TITLES = {"dr", "mr", "mrs", "ms", "miss", "prof", "professor", "sir", "dame", "rev", "fr"}
+
+
+def person_key(name: str) -> str:
+    """A normalised key for matching the same person across spellings.
+
+    Case, accents, punctuation and honorifics are ignored; "Last, First" is turned around.
+
+    >>> person_key("Dr. Jośeph  Davís"), person_key("Davis, Joseph")
+    ('joseph davis', 'joseph davis')
+    """
+    text = clean_line(name)
+    if text.count(",") == 1:
+        last, first = (p.strip() for p in text.split(","))
+        if first and last and " " not in last and first.lower().rstrip(".") not in {"jr", "sr"}:
+            text = f"{first} {last}"
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_ish = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    words = re.sub(r"[^\w\s]", " ", ascii_ish).split()
+    while words and words[0] in _TITLES and len(words) > 1:
+        words = words[1:]
+    return " ".join(words)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of a text for searching.
+
+    >>> fold("Jiří NOVÁK")
+    'jiri novak'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+# Podcast Taxonomy roles in the "cast" group (podcast-namespace taxonomy.json).
+CAST_ROLES = {
+    "host",
+    "co-host",
+    "guest host",
+    "guest",
+    "voice actor",
+    "narrator",
+    "announcer",
+    "reporter",
+}
+
+
+def normalize_person(raw: dict[str, Any], *, source: str, scope: str) -> dict[str, Any] | None:
+    """A `podcast:person` (name, role, group, href, img) as a stored credit, or None if nameless."""
+    name = clean_line(raw.get("name"))[:128]
+    if not name:
+        return None
+    role = clean_line(raw.get("role")).lower() or "host"
+    group = clean_line(raw.get("group")).lower() or ("cast" if role in CAST_ROLES else "")
+    credit: dict[str, Any] = {
+        "name": name,
+        "key": person_key(name),
+        "role": role,
+        "group": group,
+        "href": _url(raw.get("href")),
+        "img": _url(raw.get("img")),
+        "source": source,
+        "scope": scope,
+    }
+    return credit
+
+
+def _url(value: object) -> str | None:
+    text = clean_line(value)
+    return text or None
+
+
+def _enclosures(raw: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for enc in raw:
+        url = clean_line(enc.get("url"))
+        if not url or url in seen:
+            continue
+        seen.add(url)
+        out.append(
+            {
+                "url": url,
+                "length": parse_int(enc.get("length")),
+                "type": clean_line(enc.get("type")) or None,
+            }
+        )
+    return out
+
+
+def normalize_entry(raw: dict[str, Any], channel_persons: list[dict[str, Any]]) -> dict[str, Any]:
+    """One raw feed item (adapter output) to the stored episode fields (no id, no bookkeeping).
+
+    Item-level `podcast:person` tags replace the channel's for that item (namespace spec).
+    """
+    html_desc = raw.get("description_html") or ""
+    html_content = raw.get("content_html") or ""
+    richest = html_content if len(html_content) > len(html_desc) else html_desc
+    persons = [
+        p
+        for p in (
+            normalize_person(r, source="feed", scope="item") for r in raw.get("persons") or []
+        )
+        if p
+    ]
+    if not persons:
+        persons = [dict(p, scope="channel") for p in channel_persons]
+    published = raw.get("published_iso") or struct_to_iso(raw.get("published_parsed"))
+    return {
+        "guid": clean_line(raw.get("guid")) or None,
+        "title": clean_line(raw.get("title")),
+        "link": _url(raw.get("link")),
+        "published": published,
+        "duration": parse_duration(raw.get("duration")),
+        "description": html_to_text(richest),
+        "description_html": html_desc or None,
+        "content_html": html_content or None,
+        "enclosures": _enclosures(raw.get("enclosures") or []),
+        "image": _url(raw.get("image")),
+        "explicit": parse_explicit(raw.get("explicit")),
+        "episode": parse_int(raw.get("episode")),
+        "season": parse_int(raw.get("season")),
+        "episode_type": clean_line(raw.get("episode_type")).lower() or None,
+        "author": clean_line(raw.get("author")) or None,
+        "keywords": [clean_line(k) for k in raw.get("keywords") or [] if clean_line(k)],
+        "credits": persons,
+        "transcripts": [
+            {k: clean_line(v) or None for k, v in t.items()}
+            for t in raw.get("transcripts") or []
+            if t.get("url")
+        ],
+        "chapters": (
+            {k: clean_line(v) or None for k, v in raw["chapters"].items()}
+            if raw.get("chapters") and raw["chapters"].get("url")
+            else None
+        ),
+    }
+
+
+def normalize_channel(raw: dict[str, Any]) -> dict[str, Any]:
+    """Raw channel fields (adapter output) to the stored show fields."""
+    persons = [
+        p
+        for p in (
+            normalize_person(r, source="feed", scope="channel") for r in raw.get("persons") or []
+        )
+        if p
+    ]
+    locked = clean_line(raw.get("locked")).lower()
+    return {
+        "title": clean_line(raw.get("title")),
+        "link": _url(raw.get("link")),
+        "description": html_to_text(raw.get("description_html")),
+        "description_html": raw.get("description_html") or None,
+        "language": clean_line(raw.get("language")) or None,
+        "author": clean_line(raw.get("author")) or None,
+        "owner_name": clean_line(raw.get("owner_name")) or None,
+        "owner_email": clean_line(raw.get("owner_email")) or None,
+        "image": _url(raw.get("image")),
+        "categories": [clean_line(c) for c in raw.get("categories") or [] if clean_line(c)],
+        "explicit": parse_explicit(raw.get("explicit")),
+        "podcast_guid": clean_line(raw.get("podcast_guid")) or None,
+        "locked": {"yes": True, "no": False}.get(locked),
+        "locked_owner": clean_line(raw.get("locked_owner")) or None,
+        "credits": persons,
+        "self_url": _url(raw.get("self_url")),
+        "new_feed_url": _url(raw.get("new_feed_url")),
+        "format": raw.get("format") or None,
+    }
+
+
+def identity_keys(episode: dict[str, Any]) -> list[str]:
+    """The layered identities of an episode, strongest first: guid, enclosure URL, title+date."""
+    keys: list[str] = []
+    if episode.get("guid"):
+        keys.append("guid:" + episode["guid"])
+    for enc in episode.get("enclosures") or []:
+        keys.append("enclosure:" + enc["url"])
+        break
+    if episode.get("title"):
+        keys.append("title:" + fold(episode["title"]) + "|" + (episode.get("published") or ""))
+    return keys

@@ -1,0 +1,266 @@
+"""Adapter, the only user of TinyDB (and filelock): the catalog file.
+
+The interface is backend-neutral (plain dicts keyed by their own string "id"); a second
+backend implements the same methods. Guarantees:
+
+* every write is atomic: temp file in the same folder, fsync, `os.replace`, fsync the folder,
+  so a process killed at any moment leaves the old or the new catalog, never a torn one;
+* every read-modify-write runs in `transaction()`, under an inter-process file lock, on data
+  re-read from disk, and ends in exactly one write however many documents changed;
+* a process reads the file once (the storage caches it) until a transaction re-reads it;
+* the file carries a schema version; a newer one is refused, and a file that cannot be read
+  is never overwritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import filelock
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document
+
+from catalog import __version__
+from catalog.errors import SchemaError, StoreError
+
+SCHEMA_VERSION = 1
+TABLES = ("shows", "episodes", "people", "summaries", "decisions", "curated")
+_META = "_meta"
+
+
+class _AtomicJSONStorage(Storage):
+    """TinyDB storage: read once and cache; write atomically; defer writes inside a batch."""
+
+    def __init__(self, path: str) -> None:
+        self.path = Path(path)
+        self._cache: dict[str, dict[str, Any]] | None = None
+        self.batch = False
+        self.dirty = False
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        if self._cache is None:
+            self._cache = self._load()
+        return self._cache
+
+    def _load(self) -> dict[str, dict[str, Any]]:
+        try:
+            with self.path.open("rb") as fh:
+                raw = fh.read()
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            raise StoreError(
+                f"{self.path}: cannot read the catalog: {exc.strerror or exc}"
+            ) from None
+        if not raw.strip():
+            raise StoreError(f"{self.path}: the catalog file is empty (not written by catalog)")
+        try:
+            data = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise StoreError(f"{self.path}: not a catalog file (invalid JSON: {exc})") from None
+        if not isinstance(data, dict):
+            raise StoreError(f"{self.path}: not a catalog file")
+        meta = next(iter((data.get(_META) or {}).values()), None)
+        if not isinstance(meta, dict) or not isinstance(meta.get("schema_version"), int):
+            raise StoreError(f"{self.path}: not a catalog file (no schema version)")
+        version = meta["schema_version"]
+        if version > SCHEMA_VERSION:
+            raise SchemaError(
+                f"{self.path}: catalog schema version {version} is newer than this catalog "
+                f"program understands ({SCHEMA_VERSION}); upgrade catalog to open it"
+            )
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self._cache = data
+        self.dirty = True
+        if not self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.dirty or self._cache is None:
+            return
+        data = self._cache
+        data[_META] = {"1": {"schema_version": SCHEMA_VERSION, "written_by": __version__}}
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        atomic_write_bytes(self.path, payload)
+        self.dirty = False
+
+    def invalidate(self) -> None:
+        self._cache = None
+        self.dirty = False
+
+    def close(self) -> None:
+        pass
+
+
+def atomic_write_bytes(path: Path, payload: bytes) -> None:
+    """Write `payload` to `path` so that readers see the old or the new file, never a part."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+        tmp = ""
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+class Store:
+    """The catalog: tables of plain dicts, each with a unique string "id"."""
+
+    def __init__(self, path: Path | str, *, lock_timeout: float = 60.0) -> None:
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+        self._db = TinyDB(str(self.path), storage=_AtomicJSONStorage)
+        self._storage: _AtomicJSONStorage = self._db.storage  # type: ignore[assignment]
+        self._lock = filelock.FileLock(str(self.path) + ".lock")
+        self._index: dict[str, dict[str, int]] = {}
+        self._in_txn = False
+
+    # -- reading ---------------------------------------------------------------------------
+    def _table_index(self, table: str) -> dict[str, int]:
+        if table not in TABLES:
+            raise StoreError(f"unknown table {table!r}")
+        if table not in self._index:
+            raw = (self._storage.read() or {}).get(table, {})
+            self._index[table] = {doc["id"]: int(doc_id) for doc_id, doc in raw.items()}
+        return self._index[table]
+
+    def all(self, table: str) -> list[dict[str, Any]]:
+        """Every document of a table (copies: changing them changes nothing stored)."""
+        self._table_index(table)
+        raw = (self._storage.read() or {}).get(table, {})
+        return json.loads(json.dumps(list(raw.values())))  # type: ignore[no-any-return]
+
+    def get(self, table: str, doc_id: str) -> dict[str, Any] | None:
+        """One document by id, or None."""
+        index = self._table_index(table)
+        if doc_id not in index:
+            return None
+        doc = (self._storage.read() or {})[table][str(index[doc_id])]
+        return json.loads(json.dumps(doc))  # type: ignore[no-any-return]
+
+    def ids(self, table: str) -> list[str]:
+        """All ids of a table."""
+        return list(self._table_index(table))
+
+    def count(self, table: str) -> int:
+        """Number of documents in a table."""
+        return len(self._table_index(table))
+
+    def shows(self) -> list[dict[str, Any]]:
+        """All shows."""
+        return self.all("shows")
+
+    def episodes(self, show_id: str | None = None) -> list[dict[str, Any]]:
+        """All episodes, or those of one show."""
+        docs = self.all("episodes")
+        if show_id is not None:
+            docs = [d for d in docs if d.get("show_id") == show_id]
+        return docs
+
+    def schema_version(self) -> int:
+        """The schema version this program writes."""
+        return SCHEMA_VERSION
+
+    # -- writing ---------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Lock the file, re-read it, collect writes, and write once at the end.
+
+        On an exception nothing is written and the in-memory state is dropped.
+        """
+        if self._in_txn:
+            yield self
+            return
+        try:
+            self._lock.acquire(timeout=self.lock_timeout)
+        except filelock.Timeout:
+            raise StoreError(
+                f"{self.path}: locked by another catalog process for over {self.lock_timeout:.0f} s"
+            ) from None
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot lock: {exc.strerror or exc}") from None
+        try:
+            self._reload()
+            self._storage.batch = True
+            self._in_txn = True
+            try:
+                yield self
+            except BaseException:
+                self._reload()
+                raise
+            self._storage.flush()
+        finally:
+            self._storage.batch = False
+            self._in_txn = False
+            self._lock.release()
+
+    def _reload(self) -> None:
+        self._storage.invalidate()
+        self._index.clear()
+
+    def put(self, table: str, docs: Iterable[dict[str, Any]]) -> None:
+        """Insert or replace documents by their "id" (within one transaction: one write)."""
+        docs = list(docs)
+        if not docs:
+            return
+        with self.transaction():
+            index = self._table_index(table)
+            tbl = self._db.table(table)
+            existing = [d for d in docs if d["id"] in index]
+            if existing:
+                tbl.remove(doc_ids=[index[d["id"]] for d in existing])
+                tbl.insert_multiple(Document(d, doc_id=index[d["id"]]) for d in existing)
+            new = [d for d in docs if d["id"] not in index]
+            if new:
+                seen: set[str] = set()
+                for doc in new:
+                    if doc["id"] in seen:
+                        raise StoreError(f"duplicate id {doc['id']} in one write to {table}")
+                    seen.add(doc["id"])
+                # Our own integer keys: never rely on TinyDB's cached next id, which goes
+                # stale when another process wrote since this one started.
+                next_key = max(index.values(), default=0) + 1
+                keyed = []
+                for offset, doc in enumerate(new):
+                    index[doc["id"]] = next_key + offset
+                    keyed.append(Document(doc, doc_id=next_key + offset))
+                tbl.insert_multiple(keyed)
+
+    def delete(self, table: str, ids: Iterable[str]) -> None:
+        """Remove documents by id."""
+        ids = list(ids)
+        with self.transaction():
+            index = self._table_index(table)
+            present = [i for i in ids if i in index]
+            if present:
+                self._db.table(table).remove(doc_ids=[index[i] for i in present])
+                for i in present:
+                    del index[i]

@@ -1,0 +1,304 @@
+"""Rich renderables built from structured results; nothing here prints.
+
+Every untrusted string (titles, names, descriptions, URLs, errors quoting them) goes through
+`safe()`, which strips control and bidi characters and wraps the result in `Text`, so that
+`[bold]x[/]`, `[link=file:///etc/passwd]` or an ANSI escape in a feed prints literally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import PurePath
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from catalog.normalize import clean_block, clean_line
+
+CAST = ("host", "co-host", "guest host")
+
+
+def safe(value: object, style: str = "") -> Text:
+    """Untrusted text as a `Text` that can never be markup or an escape sequence."""
+    return Text(clean_line(value), style=style)
+
+
+def safe_block(value: object, style: str = "") -> Text:
+    """Like `safe` but keeps paragraph breaks."""
+    return Text(clean_block(value), style=style)
+
+
+def fmt_duration(seconds: object) -> str:
+    """Seconds as H:MM:SS or M:SS.
+
+    >>> fmt_duration(3723), fmt_duration(59), fmt_duration(None)
+    ('1:02:03', '0:59', '')
+    """
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool):
+        return ""
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def fmt_date(iso: object) -> str:
+    """The date part of a stored ISO timestamp."""
+    return str(iso)[:10] if iso else ""
+
+
+def names(credits: Iterable[dict[str, Any]], roles: Sequence[str]) -> str:
+    """Comma-separated names of the credits with one of `roles`."""
+    seen: list[str] = []
+    for credit in credits:
+        if credit.get("role") in roles and credit.get("name") not in seen:
+            seen.append(credit["name"])
+    return ", ".join(seen)
+
+
+def fit_widths(available: int, columns: Sequence[tuple[int, int, int]], grow: int) -> list[int]:
+    """Column widths that fit `available` cells: each column is (natural, minimum, cap).
+
+    Columns get their natural width up to their cap. When space is short, column `grow` (the
+    title) gives way down to 32 cells, then the others (widest first, down to their minimum),
+    then the title down to its minimum.
+
+    >>> fit_widths(40, [(10, 10, 10), (30, 6, 20), (50, 12, 999)], grow=2)
+    [10, 6, 24]
+    >>> fit_widths(70, [(10, 10, 10), (30, 6, 20), (50, 12, 999)], grow=2)
+    [10, 20, 40]
+    """
+    widths = [max(minimum, min(natural, cap)) for natural, minimum, cap in columns]
+    excess = sum(widths) - available
+    soft = max(columns[grow][1], 32)  # a title keeps 32 cells before the others give way
+    if excess > 0 and widths[grow] > soft:
+        cut = min(excess, widths[grow] - soft)
+        widths[grow] -= cut
+        excess -= cut
+    while excess > 0:
+        candidates = [
+            i
+            for i, (w, c) in enumerate(zip(widths, columns, strict=True))
+            if i != grow and w > c[1]
+        ]
+        if not candidates:
+            break
+        widest = max(candidates, key=lambda i: widths[i])
+        widths[widest] -= 1
+        excess -= 1
+    if excess > 0:
+        widths[grow] = max(columns[grow][1], widths[grow] - excess)
+    return widths
+
+
+def _natural(values: Iterable[object], header: str) -> int:
+    return max([len(header), *(Text(str(v)).cell_len for v in values)])
+
+
+def episode_table(
+    episodes: Sequence[dict[str, Any]], shows: dict[str, dict[str, Any]], width: int = 80
+) -> Table:
+    """The episode listing (date, show, title, length, hosts, guests, id) in `width` cells.
+
+    Titles are truncated before any column is dropped.
+    """
+    rows = []
+    for ep in episodes:
+        credits = ep.get("credits") or []
+        title = safe(ep.get("title") or "(untitled)")
+        if ep.get("absent_since"):
+            title.append(" (gone from feed)", style="dim")
+        rows.append(
+            (
+                fmt_date(ep.get("published")),
+                safe(shows.get(ep.get("show_id") or "", {}).get("title")),
+                title,
+                fmt_duration(ep.get("duration")),
+                safe(names(credits, CAST)),
+                safe(names(credits, ("guest",))),
+                ep["id"][:8],
+            )
+        )
+    headers = ("date", "show", "title", "length", "hosts", "guests", "id")
+    limits = ((10, 10), (7, 20), (12, 10_000), (6, 7), (8, 20), (10, 26), (8, 8))
+    natural = [_natural((r[i] for r in rows), h) for i, h in enumerate(headers)]
+    widths = fit_widths(
+        width - 3 * (len(headers) - 1),  # padding + divider between columns
+        [(n, lo, hi) for n, (lo, hi) in zip(natural, limits, strict=True)],
+        grow=2,
+    )
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for header, w in zip(headers, widths, strict=True):
+        table.add_column(
+            header,
+            width=w,
+            no_wrap=True,
+            overflow="ellipsis",
+            justify="right" if header == "length" else "left",
+            style={"date": "cyan", "id": "dim"}.get(header, ""),
+        )
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def _field_rows(pairs: Iterable[tuple[str, object]]) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, value in pairs:
+        if value in (None, "", [], {}):
+            continue
+        grid.add_row(label, value if isinstance(value, Text) else safe(value))
+    return grid
+
+
+def credits_table(credits: Sequence[dict[str, Any]]) -> Table:
+    """An episode's (or show's) credits: name, role, group, link, source."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for col in ("name", "role", "group", "href", "source"):
+        table.add_column(col, overflow="fold")
+    for c in credits:
+        source = c.get("source") or ""
+        if c.get("scope"):
+            source = f"{source} ({c['scope']})"
+        table.add_row(
+            safe(c.get("name")),
+            safe(c.get("role")),
+            safe(c.get("group")),
+            safe(c.get("href")),
+            safe(source),
+        )
+    return table
+
+
+def episode_panel(ep: dict[str, Any], show: dict[str, Any] | None) -> Panel:
+    """Every stored field of one episode, credits included."""
+    enclosures = ep.get("enclosures") or []
+    enc_text = Text()
+    for n, enc in enumerate(enclosures):
+        if n:
+            enc_text.append("\n")
+        enc_text.append_text(safe(enc.get("url")))
+        extra = ", ".join(str(x) for x in (enc.get("type"), enc.get("length")) if x)
+        if extra:
+            enc_text.append_text(
+                safe(f" ({extra} bytes)" if enc.get("length") else f" ({extra})", style="dim")
+            )
+    transcripts = Text("\n").join(
+        safe(" ".join(str(v) for v in (t.get("url"), t.get("type"), t.get("language")) if v))
+        for t in ep.get("transcripts") or []
+    )
+    chapters = ep.get("chapters") or {}
+    rows = _field_rows(
+        [
+            ("id", ep.get("id")),
+            ("show", (show or {}).get("title")),
+            ("published", ep.get("published")),
+            ("duration", fmt_duration(ep.get("duration"))),
+            ("guid", ep.get("guid")),
+            ("link", ep.get("link")),
+            ("enclosure", enc_text if enclosures else None),
+            ("image", ep.get("image")),
+            ("explicit", {True: "yes", False: "no"}.get(ep.get("explicit"))),  # type: ignore[arg-type]
+            ("season", ep.get("season")),
+            ("episode", ep.get("episode")),
+            ("type", ep.get("episode_type")),
+            ("author", ep.get("author")),
+            ("keywords", ", ".join(ep.get("keywords") or [])),
+            ("transcripts", transcripts if ep.get("transcripts") else None),
+            ("chapters", chapters.get("url")),
+            ("first seen", ep.get("first_seen")),
+            ("updated", ep.get("updated_at")),
+            ("gone from feed", ep.get("absent_since")),
+        ]
+    )
+    parts: list[RenderableType] = [rows]
+    if ep.get("credits"):
+        parts += [Text(""), Text("credits", style="bold"), credits_table(ep["credits"])]
+    if ep.get("description"):
+        parts += [Text(""), safe_block(ep["description"])]
+    return Panel(
+        Group(*parts),
+        title=safe(ep.get("title") or "(untitled)", style="bold"),
+        title_align="left",
+        box=box.ROUNDED,
+    )
+
+
+def shows_table(shows: Sequence[dict[str, Any]], stats: dict[str, dict[str, Any]]) -> Table:
+    """Shows with episode counts, first/last dates, and the last refresh status."""
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
+    table.add_column("show", ratio=3, overflow="ellipsis", no_wrap=True)
+    table.add_column("episodes", width=8, justify="right")
+    table.add_column("first", width=10, no_wrap=True)
+    table.add_column("last", width=10, no_wrap=True)
+    table.add_column("status", ratio=2, overflow="fold")
+    table.add_column("checked", width=16, no_wrap=True)
+    table.add_column("id", width=10, style="dim", no_wrap=True)
+    for show in shows:
+        st = stats.get(show["id"], {})
+        status = safe(show.get("status") or "")
+        if show.get("last_error"):
+            status = Text.assemble(status, ": ", safe(show["last_error"]))
+            status.stylize("red")
+        table.add_row(
+            safe(show.get("title") or show.get("feed_url")),
+            str(st.get("episodes", 0)),
+            fmt_date(st.get("first")),
+            fmt_date(st.get("last")),
+            status,
+            str(show.get("last_checked") or "")[:16].replace("T", " "),
+            show["id"],
+        )
+    return table
+
+
+def short_source(source: str) -> str:
+    """A source as a person reads it in a narrow column: URLs as they are, paths by file name."""
+    if "://" in source:
+        return source
+    return PurePath(source).name or source
+
+
+_STATUS_STYLE = {
+    "ok": "green",
+    "not-modified": "cyan",
+    "gone": "yellow",
+    "error": "red",
+    "opml": "blue",
+}
+
+
+def report_table(rows: Sequence[Any]) -> RenderableType:
+    """The per-source ingest report, then its warnings and errors, one line each."""
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
+    table.add_column("source", ratio=3, overflow="ellipsis", no_wrap=True)
+    table.add_column("show", ratio=2, overflow="ellipsis", no_wrap=True)
+    for col in ("new", "updated", "same", "absent", "warn"):
+        table.add_column(col, width=max(4, len(col)), justify="right")
+    table.add_column("status", width=15, no_wrap=True)
+    notes: list[Text] = []
+    for row in rows:
+        label = row.status if row.status != "not-modified" else "unchanged (304)"
+        table.add_row(
+            safe(short_source(row.source)),
+            safe(row.show_title),
+            str(row.new),
+            str(row.updated),
+            str(row.unchanged),
+            str(row.absent),
+            str(len(row.warnings)),
+            Text(label, style=_STATUS_STYLE.get(row.status, "")),
+        )
+        for warning in row.warnings:
+            notes.append(
+                Text.assemble(("warning: ", "yellow"), safe(row.source), ": ", safe(warning))
+            )
+        if row.error:
+            notes.append(Text.assemble(("error: ", "red"), safe(row.error)))
+    return Group(table, *notes) if notes else table

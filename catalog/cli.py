@@ -103,7 +103,7 @@ def user_errors(fn: F) -> F:
             err = settings.err if settings else Console(stderr=True)
             from catalog.ui import safe
 
-            err.print(Text.assemble(("error: ", "bold red"), safe(str(exc))))
+            err.print(Text.assemble(("error: ", "bold red"), safe(str(exc))), soft_wrap=True)
             raise typer.Exit(2 if isinstance(exc, UsageError) else 1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -167,6 +167,10 @@ def _run_ingest(settings: Settings, job: Callable[..., Any], as_json: bool) -> N
         emit_json({"sources": [r.as_dict() for r in report.sources], "failed": len(report.failed)})
     else:
         settings.out.print(ui.report_table(report.sources))
+        for note in ui.report_notes(report.sources):
+            (settings.err if note.plain.startswith("error") else settings.out).print(
+                note, soft_wrap=True
+            )
     if report.failed:
         raise typer.Exit(1)
 

@@ -203,7 +203,9 @@ def _entry_from_feedparser(e: Any) -> dict[str, Any]:
         "guid": e.get("id"),
         "title": e.get("title"),
         "link": e.get("link"),
-        "published_parsed": _first(e.get("published_parsed"), e.get("updated_parsed")),
+        # Only ask for updated_parsed when there is no published date: feedparser maps one to
+        # the other and warns about it (feedparser issue 310).
+        "published_parsed": e.get("published_parsed") or e.get("updated_parsed"),
         "description_html": e.get("summary"),
         "content_html": html_content,
         "enclosures": [

@@ -216,11 +216,19 @@ class Store:
             except BaseException:
                 self._reload()
                 raise
+            if self._storage.dirty:
+                self._remove_stale_temps()
             self._storage.flush()
         finally:
             self._storage.batch = False
             self._in_txn = False
             self._lock.release()
+
+    def _remove_stale_temps(self) -> None:
+        """Temp files left by a writer that was killed (we hold the lock, so none is live)."""
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
     def _reload(self) -> None:
         self._storage.invalidate()

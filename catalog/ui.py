@@ -124,7 +124,7 @@ def episode_table(
             )
         )
     headers = ("date", "show", "title", "length", "hosts", "guests", "id")
-    limits = ((10, 10), (7, 20), (12, 10_000), (6, 7), (8, 20), (10, 26), (8, 8))
+    limits = ((10, 10), (7, 20), (12, 10_000), (7, 7), (8, 20), (10, 26), (8, 8))
     natural = [_natural((r[i] for r in rows), h) for i, h in enumerate(headers)]
     widths = fit_widths(
         width - 3 * (len(headers) - 1),  # padding + divider between columns
@@ -274,15 +274,14 @@ _STATUS_STYLE = {
 }
 
 
-def report_table(rows: Sequence[Any]) -> RenderableType:
-    """The per-source ingest report, then its warnings and errors, one line each."""
+def report_table(rows: Sequence[Any]) -> Table:
+    """The per-source ingest report: one row per source with counts and status."""
     table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
     table.add_column("source", ratio=3, overflow="ellipsis", no_wrap=True)
     table.add_column("show", ratio=2, overflow="ellipsis", no_wrap=True)
     for col in ("new", "updated", "same", "absent", "warn"):
         table.add_column(col, width=max(4, len(col)), justify="right")
     table.add_column("status", width=15, no_wrap=True)
-    notes: list[Text] = []
     for row in rows:
         label = row.status if row.status != "not-modified" else "unchanged (304)"
         table.add_row(
@@ -295,10 +294,17 @@ def report_table(rows: Sequence[Any]) -> RenderableType:
             str(len(row.warnings)),
             Text(label, style=_STATUS_STYLE.get(row.status, "")),
         )
+    return table
+
+
+def report_notes(rows: Sequence[Any]) -> list[Text]:
+    """The warnings and errors of a report, one line each, naming their source."""
+    notes: list[Text] = []
+    for row in rows:
         for warning in row.warnings:
             notes.append(
                 Text.assemble(("warning: ", "yellow"), safe(row.source), ": ", safe(warning))
             )
         if row.error:
             notes.append(Text.assemble(("error: ", "red"), safe(row.error)))
-    return Group(table, *notes) if notes else table
+    return notes

@@ -1,0 +1,60 @@
+"""Shared fixtures: a fresh catalog file per test, a CLI runner, paths to fixtures."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from catalog.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+FEEDS = DATA / "feeds"
+SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(ROOT / "bench"))  # feedgen: the generator shared with the benchmarks
+CORPUS = SHARED / "corpus"
+
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
+
+
+@pytest.fixture(autouse=True)
+def _environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # rich reads COLUMNS lazily; CliRunner streams are not terminals, so no colour codes.
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv("CATALOG_DB", str(tmp_path / "catalog.json"))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """The catalog file the CLI uses in this test (via $CATALOG_DB)."""
+    return tmp_path / "catalog.json"
+
+
+class Cli:
+    """Run `catalog ARGS…` in process; `.json(...)` parses stdout of a --json command."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, code: int | None = 0) -> Any:
+        result = self.runner.invoke(app, [str(a) for a in args])
+        if code is not None and result.exit_code != code:
+            raise AssertionError(
+                f"catalog {' '.join(map(str, args))} exited {result.exit_code}, wanted {code}\n"
+                f"stdout: {result.stdout}\nstderr: {result.stderr}\n{result.exception!r}"
+            )
+        return result
+
+    def json(self, *args: str, code: int | None = 0) -> Any:
+        return json.loads(self(*args, "--json", code=code).stdout)
+
+
+@pytest.fixture
+def cli() -> Cli:
+    return Cli()

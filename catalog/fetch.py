@@ -7,6 +7,7 @@ bytes here with timeouts, a size cap, http(s) only, a redirect limit and conditi
 from __future__ import annotations
 
 import gzip
+import http.client
 import os
 import urllib.error
 import urllib.parse
@@ -54,8 +55,16 @@ class FetchResult:
 
 
 def is_url(location: str) -> bool:
-    """True for an http(s) URL (the only schemes we fetch)."""
-    return urllib.parse.urlsplit(location).scheme.lower() in {"http", "https"}
+    """True for an http(s) URL (the only schemes we fetch); False for what cannot be parsed."""
+    try:
+        scheme = urllib.parse.urlsplit(location).scheme
+    except ValueError:  # e.g. "http://[::1/", an unclosed IPv6 bracket
+        return False
+    return scheme.lower() in {"http", "https"}
+
+
+def _one_line(exc: object) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def read_file(path: Path, settings: FetchSettings) -> FetchResult:
@@ -129,7 +138,12 @@ def fetch_url(
                         f"{current}: HTTP {code} redirect without a Location"
                     ) from None
                 permanent = permanent and code in {301, 308}
-                current = urllib.parse.urljoin(current, target)
+                try:
+                    current = urllib.parse.urljoin(current, target)
+                except ValueError:
+                    raise FetchError(
+                        f"{current}: HTTP {code} redirect to an invalid URL {target!r}"
+                    ) from None
                 continue
             exc.close()
             if code == 304:
@@ -146,11 +160,21 @@ def fetch_url(
             raise FetchError(f"{current}: HTTP {code} {exc.reason}") from None
         except urllib.error.URLError as exc:
             raise FetchError(f"{current}: {exc.reason}") from None
+        except http.client.HTTPException as exc:  # a bad status line, URL or headers
+            raise FetchError(
+                f"{current}: bad HTTP response ({type(exc).__name__}: {_one_line(exc)})"
+            ) from None
         except (TimeoutError, OSError, ValueError) as exc:
             raise FetchError(f"{current}: {exc}") from None
         with response:
             body = _read_capped(response, current, settings.max_bytes)
             resp_headers = {k.lower(): v for k, v in response.headers.items()}
+        expected = resp_headers.get("content-length", "").strip()
+        if expected.isdigit() and len(body) < int(expected):
+            # http.client returns a short body silently; half a feed would mark episodes absent
+            raise FetchError(
+                f"{current}: the response ended early ({len(body)} of {expected} bytes)"
+            )
         body = _decode_body(
             body, resp_headers.get("content-encoding", ""), current, settings.max_bytes
         )
@@ -182,6 +206,8 @@ def _read_capped(response: object, url: str, cap: int) -> bytes:
             chunks.append(chunk)
     except (TimeoutError, OSError) as exc:
         raise FetchError(f"{url}: {exc}") from None
+    except http.client.HTTPException as exc:  # IncompleteRead of a chunked body
+        raise FetchError(f"{url}: the response ended early ({_one_line(exc)})") from None
     return b"".join(chunks)
 
 
@@ -201,6 +227,8 @@ def _decode_body(body: bytes, encoding: str, url: str, cap: int) -> bytes:
         raise FetchError(f"{url}: bad {encoding} body: {exc}") from None
     if len(out) > cap:
         raise FetchError(f"{url}: decompressed response is over the {cap}-byte cap")
+    if not decoder.eof:
+        raise FetchError(f"{url}: the {encoding} body is truncated")
     return out
 
 
@@ -212,7 +240,10 @@ def fetch(
     last_modified: str | None = None,
 ) -> FetchResult:
     """Fetch a URL (conditional GET) or read a file path; other schemes are refused."""
-    scheme = urllib.parse.urlsplit(location).scheme.lower()
+    try:
+        scheme = urllib.parse.urlsplit(location).scheme.lower()
+    except ValueError as exc:
+        raise FetchError(f"{location}: not a valid URL ({exc})") from None
     if scheme in {"http", "https"}:
         return fetch_url(location, settings, etag=etag, last_modified=last_modified)
     if scheme == "file":

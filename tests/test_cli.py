@@ -1,0 +1,282 @@
+"""The command line as a user meets it: exit codes, one-line errors, --json, safe output."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from conftest import FEEDS, ROOT
+from rich.console import Console
+
+from catalog import ui
+from catalog.cli import app
+
+COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(cli, command: str) -> None:
+    result = cli(command, "--help")
+    assert "Usage" in result.stdout
+    cmd = next(c for c in app.registered_commands if (c.name or c.callback.__name__) == command)
+    assert cmd.callback.__doc__, f"{command} has no help text"
+
+
+def test_module_and_version_entry_points() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "catalog", "--version"], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.startswith("catalog ")
+
+
+def test_podcast_namespace_credits_and_fields(cli) -> None:
+    cli("ingest", FEEDS / "persons.xml")
+    episodes = {e["guid"]: e for e in cli.json("list")}
+    fog = episodes["hl-003"]
+    assert [(c["name"], c["role"], c["group"]) for c in fog["credits"]] == [
+        ("Inès Moreau", "host", "cast"),
+        ("Ada Lindqvist", "guest", "cast"),
+        ("Sam Okafor", "audio engineer", "audio post-production"),
+    ]
+    assert fog["credits"][1]["href"] == "https://ada.example.org"
+    assert fog["credits"][1]["img"] == "https://ada.example.org/a.jpg"
+    assert [t["type"] for t in fog["transcripts"]] == ["text/vtt", "application/x-subrip"]
+    assert fog["chapters"]["url"] == "https://cdn.example.com/hl/003.json"
+    assert fog["explicit"] is False
+    assert fog["duration"] == 3723
+    assert fog["published"] == "2023-03-07T08:30:00Z"
+    assert fog["description"] == "Inès and Tomasz talk with Ada Lindqvist about lighthouses."
+    # No item-level persons: the channel's regulars apply (Co-Host lower-cased).
+    assert [(c["name"], c["role"], c["scope"]) for c in episodes["hl-002"]["credits"]] == [
+        ("Inès Moreau", "host", "channel"),
+        ("Tomasz Wrona", "co-host", "channel"),
+    ]
+    assert episodes["hl-001"]["duration"] == 1745.5
+    assert [c["name"] for c in episodes["hl-001"]["credits"]] == ["Bea Kowalczyk"]
+    (show,) = cli.json("shows")
+    assert show["explicit"] is True
+    assert show["podcast_guid"] == "4d6a1b0e-6d0f-5d8a-9b7e-0c1f2a3b4c5d"
+    assert show["locked"] is True
+    assert show["locked_owner"] == "ops@harbour.example.com"
+    assert show["episode_count"] == 3
+
+
+def test_show_detail_lists_every_field_and_credits(cli) -> None:
+    cli("ingest", FEEDS / "persons.xml")
+    ep = next(e for e in cli.json("list") if e["guid"] == "hl-003")
+    out = cli("show", ep["id"][:6]).stdout
+    for text in ("Fog Signals", "Harbour Lights", "hl-003", "1:02:03", "Ada Lindqvist", "guest"):
+        assert text in out
+    assert cli.json("show", ep["id"]) == ep
+
+
+def test_hostile_text_prints_literally(cli) -> None:
+    cli("ingest", FEEDS / "hostile.xml")
+    out = cli("list").stdout + cli("shows").stdout
+    assert "[bold red]Owned[/bold red]" in out
+    for ep in cli.json("list"):
+        detail = cli("show", ep["id"]).stdout
+        assert "\x1b" not in detail
+        assert "\u202e" not in detail
+        assert "\x9b" not in detail
+    titles = [e["title"] for e in cli.json("list")]
+    assert "[link=file:///etc/passwd]click me[/link] and [/bold] unbalanced" in titles
+    # The bidi override is gone; the C1 CSI (U+009B) never survives as a control character
+    # (feedparser maps &#x9b; to the Windows-1252 character, as HTML5 does).
+    bidi = next(t for t in titles if t.startswith("Bidi"))
+    assert bidi.startswith("Bidi txt.exe and C1 ")
+    assert "\x9b" not in bidi
+    assert all("\x1b" not in e["description"] for e in cli.json("list"))
+
+
+def test_hostile_text_on_a_colour_terminal_has_no_injected_codes(cli) -> None:
+    cli("ingest", FEEDS / "hostile.xml")
+    episodes = cli.json("list")
+    shows = {s["id"]: s for s in cli.json("shows")}
+    buf = StringIO()
+    console = Console(file=buf, force_terminal=True, color_system="truecolor", width=200)
+    console.print(ui.episode_table(episodes, shows, 200))
+    for ep in episodes:
+        console.print(ui.episode_panel(ep, shows[ep["show_id"]]))
+    out = buf.getvalue()
+    assert "\x1b]8;" not in out  # no OSC 8 hyperlink from [link=…]
+    assert "\x1b[31m" not in out  # no SGR red from the description
+    assert "[link=file:///etc/passwd]click" in out
+    assert ":thumbs_up:" in out
+
+
+def test_non_terminal_output_has_no_colour_codes(cli) -> None:
+    cli("ingest", FEEDS / "persons.xml")
+    for args in (("list",), ("shows",), ("ingest", FEEDS / "persons.xml")):
+        assert "\x1b[" not in cli(*args).stdout
+
+
+def test_malformed_and_encoded_feeds(cli) -> None:
+    report = cli.json("ingest", FEEDS / "malformed.xml", FEEDS / "latin1.xml")
+    malformed, latin1 = report["sources"]
+    assert malformed["new"] == 2
+    assert any("malformed" in w for w in malformed["warnings"])
+    assert latin1["show_title"] == "Rádio Coração"
+    assert "Edição da manhã" in [e["title"] for e in cli.json("list")]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("not-a-feed.html", "html document"),
+        ("empty.xml", "empty file"),
+        ("does-not-exist.xml", "no such file"),
+    ],
+)
+def test_bad_source_is_one_line_and_batch_goes_on(cli, name: str, message: str) -> None:
+    result = cli("ingest", FEEDS / name, FEEDS / "atom.xml", code=1)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1
+    assert name in errors[0]
+    assert message in errors[0]
+    assert "Traceback" not in result.stdout + result.stderr
+    assert [e["title"] for e in cli.json("list")] == ["Atom Episode One"]
+
+
+def test_unsupported_scheme_is_refused(cli) -> None:
+    result = cli("ingest", "ftp://example.com/feed.xml", code=1)
+    assert "unsupported scheme 'ftp'" in result.stderr
+
+
+def test_opml_ingests_its_feeds_and_reports_missing_ones(cli) -> None:
+    report = cli.json("ingest", FEEDS / "list.opml", code=1)
+    statuses = {Path(r["source"]).name: r["status"] for r in report["sources"]}
+    assert statuses == {
+        "list.opml": "opml",
+        "persons.xml": "ok",
+        "does-not-exist.xml": "error",
+        "atom.xml": "ok",
+    }
+    assert sorted(s["title"] for s in cli.json("shows")) == ["Atom Hour", "Harbour Lights"]
+
+
+def test_duplicates_inside_a_feed_are_reported_and_one_kept(cli) -> None:
+    (row,) = cli.json("ingest", FEEDS / "dupes.xml")["sources"]
+    assert row["duplicates"] == 2
+    assert row["new"] == 3
+    assert sorted(e["title"] for e in cli.json("list")) == ["No guid", "One", "Title only"]
+
+
+def test_reingest_is_idempotent(cli) -> None:
+    first = cli.json("ingest", FEEDS / "persons.xml")["sources"][0]
+    second = cli.json("ingest", FEEDS / "persons.xml")["sources"][0]
+    assert (first["new"], second["new"], second["unchanged"], second["updated"]) == (3, 0, 3, 0)
+    assert len(cli.json("list")) == 3
+    assert len(cli.json("shows")) == 1
+
+
+def _feed(items: list[tuple[str, str, str]]) -> str:
+    body = "".join(
+        f"<item><title>{t}</title><guid>{g}</guid><pubDate>Mon, 06 Mar 2023 08:00:00 +0000"
+        f'</pubDate><enclosure url="{u}" length="1" type="audio/mpeg"/></item>'
+        for g, t, u in items
+    )
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Evolving</title>'
+        f"<link>https://ev.example.com/</link><description>d</description>{body}"
+        "</channel></rss>"
+    )
+
+
+def test_updates_in_place_and_keeps_vanished_episodes(cli, tmp_path: Path) -> None:
+    feed = tmp_path / "ev.xml"
+    feed.write_text(_feed([("a", "Alpha", "https://x/a.mp3"), ("b", "Beta", "https://x/b.mp3")]))
+    cli("ingest", feed)
+    ids = {e["guid"]: e["id"] for e in cli.json("list")}
+    # Same guid, new enclosure URL and title: an update. "b" vanished: kept, marked absent.
+    feed.write_text(_feed([("a", "Alpha (fixed)", "https://cdn/a2.mp3")]))
+    row = cli.json("ingest", feed)["sources"][0]
+    assert (row["new"], row["updated"], row["absent"]) == (0, 1, 1)
+    episodes = {e["guid"]: e for e in cli.json("list")}
+    assert {g: e["id"] for g, e in episodes.items()} == ids
+    assert episodes["a"]["title"] == "Alpha (fixed)"
+    assert episodes["a"]["enclosures"][0]["url"] == "https://cdn/a2.mp3"
+    assert episodes["b"]["absent_since"] is not None
+    assert "gone from feed" in cli("list").stdout
+    # It comes back: no longer absent, still the same episode.
+    feed.write_text(_feed([("a", "Alpha (fixed)", "https://cdn/a2.mp3"), ("b", "Beta", "u")]))
+    cli("ingest", feed)
+    assert {e["guid"]: e["absent_since"] for e in cli.json("list")} == {"a": None, "b": None}
+    assert len(cli.json("list")) == 2
+
+
+def test_list_filters(cli) -> None:
+    cli("ingest", ROOT / "feeds")
+    everything = cli.json("list")
+    assert len(everything) == 18
+    dates = [e["published"] for e in everything]
+    assert dates == sorted(dates, reverse=True)
+    trend = cli.json("list", "--show", "trendstorm")
+    assert len(trend) == 12
+    may = cli.json("list", "--since", "2017-05", "--until", "2017-05")
+    assert may
+    assert all(e["published"].startswith("2017-05") for e in may)
+    assert [e["title"] for e in cli.json("list", "--search", "JIRI novák")] == [
+        "Montenegro Joins NATO: What Changes in the Balkans?"
+    ]
+    assert len(cli.json("list", "--limit", "3")) == 3
+    assert cli("list", "--search", "zzzz-nothing").stderr.startswith("no episodes match")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("list", "--since", "2017-13"), 2, "bad date '2017-13'"),
+        (("list", "--until", "soon"), 2, "bad date 'soon'"),
+        (("list", "--show", "no-such-show"), 1, "no show matches 'no-such-show'"),
+        (("show", "ffffffffff"), 1, "no episode with id 'ffffffffff'"),
+        (("list", "--bogus"), 2, "No such option"),
+    ],
+)
+def test_errors_are_one_line_with_exit_codes(cli, args, code: int, message: str) -> None:
+    cli("ingest", FEEDS / "persons.xml")
+    result = cli(*args, code=code)
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_ambiguous_prefix(cli) -> None:
+    cli("ingest", ROOT / "feeds")
+    ids = [e["id"] for e in cli.json("list")]
+    prefix = next(p for p in (i[:1] for i in ids) if sum(1 for j in ids if j.startswith(p)) > 1)
+    assert "ambiguous" in cli("show", prefix, code=1).stderr
+
+
+def test_debug_shows_the_traceback(cli) -> None:
+    result = cli("--debug", "show", "nope", code=1)
+    assert type(result.exception).__name__ == "NotFoundError"
+
+
+def test_json_shape_is_stable(cli) -> None:
+    cli("ingest", FEEDS / "persons.xml")
+    keys = {
+        "id", "show_id", "guid", "title", "link", "published", "duration", "description",
+        "description_html", "content_html", "enclosures", "image", "explicit", "episode",
+        "season", "episode_type", "author", "keywords", "credits", "transcripts", "chapters",
+        "first_seen", "last_seen", "updated_at", "absent_since",
+    }  # fmt: skip
+    for ep in cli.json("list"):
+        assert set(ep) == keys
+        for credit in ep["credits"]:
+            assert {"name", "role", "group", "href", "img", "key", "source"} <= set(credit)
+
+
+def test_bundled_demo_data(cli) -> None:
+    report = cli.json("ingest", ROOT / "feeds")
+    assert not report["failed"]
+    lavrov = cli.json("list", "--search", "Lavrov-Tillerson")
+    (ep,) = [e for e in lavrov if e["title"].startswith("Lavrov-Tillerson Meet")]
+    assert ep["published"].startswith("2017-05-10")
+    people = {(c["name"], c["role"]) for c in ep["credits"]}
+    assert people == {("Andrew Korybko", "host"), ("Joseph Davis", "guest")}
+    out = cli("show", ep["id"]).stdout
+    assert "Joseph Davis" in out
+    assert "Andrew Korybko" in out

@@ -160,3 +160,19 @@ def test_nameless_person_is_dropped_and_non_cast_role_kept() -> None:
 )
 def test_identity_keys_are_layered(episode: dict[str, object], first_key: str) -> None:
     assert n.identity_keys(episode)[0] == first_key
+
+
+def test_unsafe_character_ranges_match_unicodedata() -> None:
+    import sys
+    import unicodedata
+
+    wanted = {"Cc", "Cf", "Cs"}
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        if ch in "\n\t\r":
+            continue
+        category = unicodedata.category(ch)
+        stripped = n.clean_line(f"a{ch}b") == "ab"
+        if category == "Cn":  # unassigned in this Python's Unicode; newer ones add Cf here
+            continue
+        assert stripped is (category in wanted), f"U+{cp:04X} {category}"

@@ -204,7 +204,14 @@ def ingest(
     fetch_settings = FetchSettings(timeout=timeout, max_bytes=max_mb * 1024 * 1024)
     _run_ingest(
         settings,
-        functools.partial(pipeline.ingest, store, sources, now=_now(), settings=fetch_settings),
+        functools.partial(
+            pipeline.ingest,
+            store,
+            sources,
+            now=_now(),
+            settings=fetch_settings,
+            debug=settings.debug,
+        ),
         as_json,
     )
 
@@ -215,6 +222,9 @@ def refresh(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     timeout: Annotated[float, typer.Option(help="Network timeout in seconds.", min=1)] = 30.0,
+    max_mb: Annotated[
+        int, typer.Option("--max-mb", help="Refuse feeds larger than this.", min=1)
+    ] = 50,
 ) -> None:
     """Re-ingest every known show from its feed (conditional GET: unchanged feeds cost little)."""
     from catalog import pipeline
@@ -225,7 +235,11 @@ def refresh(
     _run_ingest(
         settings,
         functools.partial(
-            pipeline.refresh, store, now=_now(), settings=FetchSettings(timeout=timeout)
+            pipeline.refresh,
+            store,
+            now=_now(),
+            settings=FetchSettings(timeout=timeout, max_bytes=max_mb * 1024 * 1024),
+            debug=settings.debug,
         ),
         as_json,
     )

@@ -94,7 +94,7 @@ def sniff_root(data: bytes) -> str:
 def parse_opml(data: bytes, location: str) -> list[dict[str, str]]:
     """The feed outlines (xmlUrl, title) of an OPML file, folders flattened, in order."""
     root = parse_xml(data)
-    if root is None or etree.QName(root).localname.lower() != "opml":
+    if root is None or _ns_local(root)[1].lower() != "opml":
         raise FeedError(f"{location}: not a readable OPML file")
     out: list[dict[str, str]] = []
     for outline in root.iter("{*}outline", "outline"):
@@ -111,11 +111,21 @@ def _text(el: etree._Element | None) -> str | None:
     return "".join(el.itertext()).strip() or None
 
 
+# Prefixes that broken feeds use without declaring them (lxml's recovery keeps the literal
+# "itunes:episode" as the tag name; feedparser maps these the same way).
+_UNDECLARED = {"podcast": "https://podcastindex.org/namespace/1.0", "itunes": ITUNES_NS}
+
+
 def _ns_local(el: etree._Element) -> tuple[str, str]:
-    if not isinstance(el.tag, str):
+    """(lower-cased namespace, local name) of an element, tolerating undeclared prefixes."""
+    tag = el.tag
+    if not isinstance(tag, str):
         return "", ""
-    q = etree.QName(el)
-    return (q.namespace or "").lower(), q.localname
+    if tag.startswith("{"):
+        ns, _, local = tag[1:].partition("}")
+        return ns.lower(), local
+    prefix, _, local = tag.rpartition(":")
+    return _UNDECLARED.get(prefix.lower(), prefix).lower(), local
 
 
 def _podcast_fields(el: etree._Element) -> dict[str, Any]:
@@ -172,7 +182,7 @@ def _xml_pass(data: bytes) -> tuple[dict[str, Any] | None, list[dict[str, Any]],
         recovered = True
     if root is None:
         return None, [], True
-    local = etree.QName(root).localname.lower() if isinstance(root.tag, str) else ""
+    local = _ns_local(root)[1].lower()
     if local == "rss":
         channel = next((c for c in root if _ns_local(c)[1] == "channel"), None)
         items = [] if channel is None else [c for c in channel if _ns_local(c)[1] == "item"]
@@ -205,7 +215,7 @@ def _entry_from_feedparser(e: Any) -> dict[str, Any]:
         "link": e.get("link"),
         # Only ask for updated_parsed when there is no published date: feedparser maps one to
         # the other and warns about it (feedparser issue 310).
-        "published_parsed": e.get("published_parsed") or e.get("updated_parsed"),
+        "published_parsed": e.get("published_parsed") or dict.get(e, "updated_parsed"),
         "description_html": e.get("summary"),
         "content_html": html_content,
         "enclosures": [

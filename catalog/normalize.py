@@ -263,7 +263,7 @@ def normalize_person(raw: dict[str, Any], *, source: str, scope: str) -> dict[st
     if not name:
         return None
     role = clean_line(raw.get("role")).lower() or "host"
-    group = clean_line(raw.get("group")).lower() or ("cast" if role in CAST_ROLES else "")
+    group = clean_line(raw.get("group")).lower() or "cast"  # the namespace's default
     credit: dict[str, Any] = {
         "name": name,
         "key": person_key(name),

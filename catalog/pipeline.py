@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -11,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from catalog import feeds, normalize
-from catalog.errors import CatalogError, NotFoundError
+from catalog.errors import CatalogError, FeedError, NotFoundError
 from catalog.fetch import FetchResult, FetchSettings, fetch, is_url
 from catalog.store import Store
+
+log = logging.getLogger(__name__)
 
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf", ".opml", ".feed"}
 
@@ -84,6 +87,13 @@ def _short_hash(*parts: str, length: int = 12) -> str:
 
 def _location(source: str, base: str | None = None) -> str:
     """A canonical location: URLs as given, paths absolute (relative to an OPML's folder)."""
+    try:
+        return _canonical(source, base)
+    except ValueError:  # an unparseable URL: fetch() reports it as one line
+        return source.strip()
+
+
+def _canonical(source: str, base: str | None) -> str:
     if is_url(source):
         return source.strip()
     if base and is_url(base):
@@ -123,6 +133,7 @@ def ingest(
     now: datetime,
     settings: FetchSettings | None = None,
     on_progress: Progress | None = None,
+    debug: bool = False,
 ) -> IngestReport:
     """Ingest feed files, URLs, OPML files and folders of them.
 
@@ -134,13 +145,24 @@ def ingest(
     done = 0
     seen: set[str] = set()
     while queue:
-        location, _parent = queue.pop(0)
+        location, parent = queue.pop(0)
         if location in seen:
             continue
         seen.add(location)
+        if parent and is_url(parent) and not is_url(location):
+            # A list fetched from the web must not make us read local files.
+            report.sources.append(
+                SourceReport(
+                    source=location,
+                    status="error",
+                    error=f"{location}: refusing a non-http(s) feed listed in {parent}",
+                )
+            )
+            done += 1
+            continue
         if on_progress:
             on_progress(done, done + len(queue) + 1, location)
-        rows, children = _ingest_one(store, location, now=now, settings=settings)
+        rows, children = _ingest_one(store, location, now=now, settings=settings, debug=debug)
         report.sources.extend(rows)
         queue[0:0] = [(_location(c, base=location), location) for c in children]
         done += 1
@@ -155,6 +177,7 @@ def refresh(
     now: datetime,
     settings: FetchSettings | None = None,
     on_progress: Progress | None = None,
+    debug: bool = False,
 ) -> IngestReport:
     """Re-ingest every known show from its stored feed location, with conditional GET."""
     settings = settings or FetchSettings()
@@ -175,7 +198,7 @@ def refresh(
             )
             continue
         rows, _children = _ingest_one(
-            store, show["feed_url"], now=now, settings=settings, known=show
+            store, show["feed_url"], now=now, settings=settings, known=show, debug=debug
         )
         report.sources.extend(rows)
     if on_progress:
@@ -197,6 +220,7 @@ def _ingest_one(
     now: datetime,
     settings: FetchSettings,
     known: dict[str, Any] | None = None,
+    debug: bool = False,
 ) -> tuple[list[SourceReport], list[str]]:
     row = SourceReport(source=location)
     known = known or _find_show_by_location(store, location)
@@ -220,7 +244,10 @@ def _ingest_one(
         raw = feeds.parse_feed(fetched.data, location, fetched.headers or None)
         row.warnings.extend(raw.warnings)
         channel = normalize.normalize_channel(raw.channel)
-        episodes, dup_warnings = _normalize_entries(raw, channel)
+        episodes, dup_warnings, skipped = _normalize_entries(raw, channel)
+        if not episodes and not channel["title"]:
+            raise FeedError(f"{location}: no channel title and no usable episodes")
+        row.warnings.extend(skipped)
         row.duplicates = len(dup_warnings)
         row.warnings.extend(dup_warnings[:5])
         if len(dup_warnings) > 5:
@@ -232,20 +259,33 @@ def _ingest_one(
         row.error = str(exc)
         if known is not None:
             _record_error(store, known["id"], row.error, now)
+    except Exception as exc:
+        # A bug in catalog (or a library) on one feed must not stop a batch of hundreds;
+        # it is reported as such, and --debug (debug=True) shows the traceback instead.
+        if debug:
+            raise
+        log.exception("bug while ingesting %s", location)
+        row.status = "error"
+        row.error = (
+            f"{location}: internal error {type(exc).__name__}: {exc} "
+            "(a bug in catalog; run with --debug for the traceback)"
+        )
     return [row], []
 
 
 def _normalize_entries(
     raw: feeds.RawFeed, channel: dict[str, Any]
-) -> tuple[list[dict[str, Any]], list[str]]:
+) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+    """Normalised episodes, then warnings about duplicate items and about skipped ones."""
     episodes: list[dict[str, Any]] = []
     seen: dict[str, str] = {}
     warnings: list[str] = []
+    skipped = 0
     for entry in raw.entries:
         ep = normalize.normalize_entry(entry, channel["credits"])
         keys = normalize.identity_keys(ep)
         if not keys:
-            warnings.append("skipped an item with no guid, no enclosure and no title")
+            skipped += 1
             continue
         if keys[0] in seen:
             kind, _, value = keys[0].partition(":")
@@ -256,7 +296,10 @@ def _normalize_entries(
             continue
         seen[keys[0]] = ep["title"]
         episodes.append(ep)
-    return episodes, warnings
+    skips = (
+        [f"skipped {skipped} item(s) with no guid, no enclosure and no title"] if skipped else []
+    )
+    return episodes, warnings, skips
 
 
 def _record_status(
@@ -378,6 +421,8 @@ def _merge(
     new_url = channel.get("new_feed_url")
     if new_url and is_url(location) and is_url(new_url) and new_url != show["feed_url"]:
         _move_feed(show, new_url, row)
+        # The validators belong to the old URL: the first fetch of the new one is plain.
+        show["etag"] = show["last_modified"] = None
     row.show_id, row.show_title = show["id"], show.get("title")
 
     existing = store.episodes(show["id"])

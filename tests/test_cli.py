@@ -280,3 +280,22 @@ def test_bundled_demo_data(cli) -> None:
     out = cli("show", ep["id"]).stdout
     assert "Joseph Davis" in out
     assert "Andrew Korybko" in out
+
+
+def test_a_bug_on_one_feed_does_not_stop_the_batch(cli, monkeypatch) -> None:
+    from catalog import normalize
+
+    real = normalize.normalize_channel
+
+    def explode_on_atom(raw):
+        if raw.get("title") == "Atom Hour":
+            raise RuntimeError("simulated bug")
+        return real(raw)
+
+    monkeypatch.setattr(normalize, "normalize_channel", explode_on_atom)
+    result = cli("ingest", FEEDS / "atom.xml", FEEDS / "persons.xml", code=1)
+    assert "internal error RuntimeError: simulated bug" in result.stderr
+    assert "--debug" in result.stderr
+    assert [s["title"] for s in cli.json("shows")] == ["Harbour Lights"]
+    debug = cli("--debug", "ingest", FEEDS / "atom.xml", code=1)
+    assert isinstance(debug.exception, RuntimeError)

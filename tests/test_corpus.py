@@ -59,59 +59,9 @@ def _discover(folders: tuple[str, ...], suffixes: set[str]) -> list[str]:
 
 FEED_FILES = _discover(FEED_FOLDERS, FEED_SUFFIXES)
 
-# --- known bugs (see the report in the module's test ids): xfail(strict) keeps the suite green
-# and turns into a failure as soon as the bug is fixed, so the entry can be removed.
-_UNBOUND_PREFIX = (
-    "BUG catalog/feeds.py _ns_local: lxml's recovering parser keeps an element whose prefix is "
-    "not declared (e.g. <itunes:episode>, <content:encoded>) as the tag 'prefix:local'; "
-    "etree.QName(el) then raises ValueError('Invalid tag name ...'), which is no CatalogError "
-    "and escapes `catalog ingest` as an uncaught exception (traceback)"
-)
-_NO_USABLE_ITEM = (
-    "BUG catalog/pipeline.py: a feed with no title whose only item has no guid, enclosure URL "
-    "or title is accepted (exit 0): an untitled show with 0 episodes is stored, and the skipped "
-    "item is counted in `duplicates`"
-)
-KNOWN_INGEST_BUGS: dict[str, str] = {
-    **{
-        f"podcastparser-tests/{name}.rss": _UNBOUND_PREFIX
-        for name in (
-            "episode_itunes_author",
-            "episode_number",
-            "episode_number_invalid",
-            "episode_podcast_chapters",
-            "episode_podcast_person",
-            "episode_podcast_transcript",
-            "episode_season",
-            "episode_type",
-            "episode_type_invalid",
-            "explicit_episode",
-            "itunes_episode_image",
-            "itunes_no_xmlns",
-            "itunes_type",
-            "itunes_type_garbage",
-            "itunes_type_serial",
-            "new_feed_url",
-        )
-    },
-    "feedjira-sample-feeds/itunes.xml": _UNBOUND_PREFIX,
-    "podcastparser-tests/no_url.rss": _NO_USABLE_ITEM,
-}
-
 
 def _feed_params(paths: list[str]) -> list[Any]:
-    return [
-        pytest.param(
-            rel,
-            id=rel,
-            marks=(
-                [pytest.mark.xfail(strict=True, reason=KNOWN_INGEST_BUGS[rel])]
-                if rel in KNOWN_INGEST_BUGS
-                else []
-            ),
-        )
-        for rel in paths
-    ]
+    return [pytest.param(rel, id=rel) for rel in paths]
 
 
 # --- independent reading of the raw bytes ---------------------------------------------------

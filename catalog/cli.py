@@ -32,6 +32,12 @@ app = typer.Typer(
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# Options shared by several commands.
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print every stored field as JSON.")]
+ReportJsonFlag = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]
+Timeout = Annotated[float, typer.Option(help="Network timeout in seconds.", min=1)]
+MaxMB = Annotated[int, typer.Option("--max-mb", help="Refuse feeds larger than this.", min=1)]
+
 
 @dataclass
 class Settings:
@@ -185,11 +191,9 @@ def ingest(
             help="Feed files, http(s) URLs, OPML files, or folders of them.", show_default=False
         ),
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    timeout: Annotated[float, typer.Option(help="Network timeout in seconds.", min=1)] = 30.0,
-    max_mb: Annotated[
-        int, typer.Option("--max-mb", help="Refuse feeds larger than this.", min=1)
-    ] = 50,
+    as_json: ReportJsonFlag = False,
+    timeout: Timeout = 30.0,
+    max_mb: MaxMB = 50,
 ) -> None:
     """Add or update shows and episodes from feeds, OPML lists and folders.
 
@@ -220,11 +224,9 @@ def ingest(
 @user_errors
 def refresh(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    timeout: Annotated[float, typer.Option(help="Network timeout in seconds.", min=1)] = 30.0,
-    max_mb: Annotated[
-        int, typer.Option("--max-mb", help="Refuse feeds larger than this.", min=1)
-    ] = 50,
+    as_json: ReportJsonFlag = False,
+    timeout: Timeout = 30.0,
+    max_mb: MaxMB = 50,
 ) -> None:
     """Re-ingest every known show from its feed (conditional GET: unchanged feeds cost little)."""
     from catalog import pipeline
@@ -261,9 +263,7 @@ def _show_stats(episodes: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 @user_errors
 def shows(
     ctx: typer.Context,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print every stored field as JSON.")
-    ] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """List the shows: episode counts, first and last episode, last refresh status."""
     from catalog import ui
@@ -322,9 +322,7 @@ def list_(
     limit: Annotated[
         int | None, typer.Option("--limit", "-n", min=0, help="Show at most N episodes.")
     ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print every stored field as JSON.")
-    ] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """List episodes, newest first."""
     from catalog import query, ui
@@ -361,9 +359,7 @@ def show_(
     episode: Annotated[
         str, typer.Argument(help="Episode id or a unique id prefix.", show_default=False)
     ],
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print every stored field as JSON.")
-    ] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Show one episode in detail: every stored field, credits included."""
     from catalog import pipeline, ui

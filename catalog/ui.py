@@ -186,8 +186,9 @@ def episode_panel(ep: dict[str, Any], show: dict[str, Any] | None) -> Panel:
         enc_text.append_text(safe(enc.get("url")))
         extra = ", ".join(str(x) for x in (enc.get("type"), enc.get("length")) if x)
         if extra:
+            enc_text.append(" ")
             enc_text.append_text(
-                safe(f" ({extra} bytes)" if enc.get("length") else f" ({extra})", style="dim")
+                safe(f"({extra} bytes)" if enc.get("length") else f"({extra})", style="dim")
             )
     transcripts = Text("\n").join(
         safe(" ".join(str(v) for v in (t.get("url"), t.get("type"), t.get("language")) if v))

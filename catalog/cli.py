@@ -172,7 +172,7 @@ def _run_ingest(settings: Settings, job: Callable[..., Any], as_json: bool) -> N
     if as_json:
         emit_json({"sources": [r.as_dict() for r in report.sources], "failed": len(report.failed)})
     else:
-        settings.out.print(ui.report_table(report.sources))
+        settings.out.print(ui.report_table(report.sources, settings.out.width))
         for note in ui.report_notes(report.sources):
             (settings.err if note.plain.startswith("error") else settings.out).print(
                 note, soft_wrap=True
@@ -280,7 +280,7 @@ def shows(
     if not all_shows:
         settings.err.print("no shows yet: add some with `catalog ingest FEED`")
         return
-    settings.out.print(ui.shows_table(all_shows, stats))
+    settings.out.print(ui.shows_table(all_shows, stats, settings.out.width))
 
 
 def _resolve_shows(store: Store, refs: list[str]) -> frozenset[str]:

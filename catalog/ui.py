@@ -99,6 +99,37 @@ def _natural(values: Iterable[object], header: str) -> int:
     return max([len(header), *(Text(str(v)).cell_len for v in values)])
 
 
+def fitted_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Text | str]],
+    limits: Sequence[tuple[int, int]],
+    grow: int,
+    width: int,
+    right: Sequence[str] = (),
+    styles: dict[str, str] | None = None,
+) -> Table:
+    """A one-line-per-row table whose columns fit `width` (see `fit_widths`)."""
+    natural = [_natural((r[i] for r in rows), h) for i, h in enumerate(headers)]
+    widths = fit_widths(
+        width - 3 * (len(headers) - 1),  # padding + divider between columns
+        [(n, lo, hi) for n, (lo, hi) in zip(natural, limits, strict=True)],
+        grow=grow,
+    )
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for header, w in zip(headers, widths, strict=True):
+        table.add_column(
+            header,
+            width=w,
+            no_wrap=True,
+            overflow="ellipsis",
+            justify="right" if header in right else "left",
+            style=(styles or {}).get(header, ""),
+        )
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
 def episode_table(
     episodes: Sequence[dict[str, Any]], shows: dict[str, dict[str, Any]], width: int = 80
 ) -> Table:
@@ -125,25 +156,15 @@ def episode_table(
         )
     headers = ("date", "show", "title", "length", "hosts", "guests", "id")
     limits = ((10, 10), (7, 20), (12, 10_000), (7, 7), (8, 20), (10, 26), (8, 8))
-    natural = [_natural((r[i] for r in rows), h) for i, h in enumerate(headers)]
-    widths = fit_widths(
-        width - 3 * (len(headers) - 1),  # padding + divider between columns
-        [(n, lo, hi) for n, (lo, hi) in zip(natural, limits, strict=True)],
+    return fitted_table(
+        headers,
+        rows,
+        limits,
         grow=2,
+        width=width,
+        right=("length",),
+        styles={"date": "cyan", "id": "dim"},
     )
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for header, w in zip(headers, widths, strict=True):
-        table.add_column(
-            header,
-            width=w,
-            no_wrap=True,
-            overflow="ellipsis",
-            justify="right" if header == "length" else "left",
-            style={"date": "cyan", "id": "dim"}.get(header, ""),
-        )
-    for row in rows:
-        table.add_row(*row)
-    return table
 
 
 def _field_rows(pairs: Iterable[tuple[str, object]]) -> Table:
@@ -231,32 +252,33 @@ def episode_panel(ep: dict[str, Any], show: dict[str, Any] | None) -> Panel:
     )
 
 
-def shows_table(shows: Sequence[dict[str, Any]], stats: dict[str, dict[str, Any]]) -> Table:
+def shows_table(
+    shows: Sequence[dict[str, Any]], stats: dict[str, dict[str, Any]], width: int = 80
+) -> Table:
     """Shows with episode counts, first/last dates, and the last refresh status."""
-    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
-    table.add_column("show", ratio=3, overflow="ellipsis", no_wrap=True)
-    table.add_column("episodes", width=8, justify="right")
-    table.add_column("first", width=10, no_wrap=True)
-    table.add_column("last", width=10, no_wrap=True)
-    table.add_column("status", ratio=2, overflow="fold")
-    table.add_column("checked", width=16, no_wrap=True)
-    table.add_column("id", width=10, style="dim", no_wrap=True)
+    rows = []
     for show in shows:
         st = stats.get(show["id"], {})
         status = safe(show.get("status") or "")
         if show.get("last_error"):
             status = Text.assemble(status, ": ", safe(show["last_error"]))
             status.stylize("red")
-        table.add_row(
-            safe(show.get("title") or show.get("feed_url")),
-            str(st.get("episodes", 0)),
-            fmt_date(st.get("first")),
-            fmt_date(st.get("last")),
-            status,
-            str(show.get("last_checked") or "")[:16].replace("T", " "),
-            show["id"],
+        rows.append(
+            (
+                safe(show.get("title") or show.get("feed_url")),
+                str(st.get("episodes", 0)),
+                fmt_date(st.get("first")),
+                fmt_date(st.get("last")),
+                status,
+                fmt_date(show.get("last_checked")),
+                show["id"],
+            )
         )
-    return table
+    headers = ("show", "episodes", "first", "last", "status", "checked", "id")
+    limits = ((8, 10_000), (8, 8), (10, 10), (10, 10), (6, 60), (10, 10), (10, 10))
+    return fitted_table(
+        headers, rows, limits, grow=0, width=width, right=("episodes",), styles={"id": "dim"}
+    )
 
 
 def short_source(source: str) -> str:
@@ -275,27 +297,27 @@ _STATUS_STYLE = {
 }
 
 
-def report_table(rows: Sequence[Any]) -> Table:
+def report_table(rows: Sequence[Any], width: int = 80) -> Table:
     """The per-source ingest report: one row per source with counts and status."""
-    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
-    table.add_column("source", ratio=3, overflow="ellipsis", no_wrap=True)
-    table.add_column("show", ratio=2, overflow="ellipsis", no_wrap=True)
-    for col in ("new", "updated", "same", "absent", "warn"):
-        table.add_column(col, width=max(4, len(col)), justify="right")
-    table.add_column("status", width=15, no_wrap=True)
+    cells = []
     for row in rows:
         label = row.status if row.status != "not-modified" else "unchanged (304)"
-        table.add_row(
-            safe(short_source(row.source)),
-            safe(row.show_title),
-            str(row.new),
-            str(row.updated),
-            str(row.unchanged),
-            str(row.absent),
-            str(len(row.warnings)),
-            Text(label, style=_STATUS_STYLE.get(row.status, "")),
+        cells.append(
+            (
+                safe(short_source(row.source)),
+                safe(row.show_title),
+                str(row.new),
+                str(row.updated),
+                str(row.unchanged),
+                str(row.absent),
+                str(len(row.warnings)),
+                Text(label, style=_STATUS_STYLE.get(row.status, "")),
+            )
         )
-    return table
+    headers = ("source", "show", "new", "updated", "same", "absent", "warn", "status")
+    limits = ((12, 60), (10, 10_000), (3, 6), (7, 7), (4, 6), (6, 6), (4, 4), (6, 15))
+    numbers = ("new", "updated", "same", "absent", "warn")
+    return fitted_table(headers, cells, limits, grow=1, width=width, right=numbers)
 
 
 def report_notes(rows: Sequence[Any]) -> list[Text]:

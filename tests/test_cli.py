@@ -299,3 +299,34 @@ def test_a_bug_on_one_feed_does_not_stop_the_batch(cli, monkeypatch) -> None:
     assert [s["title"] for s in cli.json("shows")] == ["Harbour Lights"]
     debug = cli("--debug", "ingest", FEEDS / "atom.xml", code=1)
     assert isinstance(debug.exception, RuntimeError)
+
+
+@pytest.mark.parametrize("width", [80, 100, 160])
+def test_tables_fit_the_terminal_and_keep_every_column(cli, width: int) -> None:
+    cli("ingest", ROOT / "feeds")
+    episodes = cli.json("list")
+    shows = cli.json("shows")
+    report = cli.json("ingest", ROOT / "feeds")["sources"]
+    from catalog.pipeline import SourceReport
+
+    tables = {
+        ("date", "show", "title", "length", "hosts", "guests", "id"): ui.episode_table(
+            episodes, {s["id"]: s for s in shows}, width
+        ),
+        ("show", "episodes", "first", "last", "status", "checked", "id"): ui.shows_table(
+            shows, {}, width
+        ),
+        ("source", "new", "updated", "same", "absent", "status"): ui.report_table(
+            [SourceReport(**r) for r in report], width
+        ),
+    }
+    for headers, table in tables.items():
+        buf = StringIO()
+        Console(file=buf, width=width, color_system=None).print(table)
+        lines = buf.getvalue().splitlines()
+        assert max(len(line) for line in lines) <= width
+        for header in headers:
+            assert header in lines[0], (header, lines[0])
+    buf = StringIO()
+    Console(file=buf, width=width, color_system=None).print(tables[next(iter(tables))])
+    assert "2017-05-10" in buf.getvalue()  # dates are never truncated

@@ -358,10 +358,10 @@ def _resolve_show(
 ) -> dict[str, Any] | None:
     """Find the stored show this feed belongs to: by location, podcast:guid, self URL, or
     (a feed that moved host, like the Critical Role snapshots) by the item guids it shares."""
+    by_location = _find_show_by_location(store, location)
+    if by_location is not None:
+        return by_location
     shows = store.shows()
-    for show in shows:
-        if location == show.get("feed_url") or location in (show.get("sources") or []):
-            return show
     if channel.get("podcast_guid"):
         for show in shows:
             if show.get("podcast_guid") == channel["podcast_guid"]:

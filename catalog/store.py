@@ -185,10 +185,6 @@ class Store:
             docs = [d for d in docs if d.get("show_id") == show_id]
         return docs
 
-    def schema_version(self) -> int:
-        """The schema version this program writes."""
-        return SCHEMA_VERSION
-
     # -- writing ---------------------------------------------------------------------------
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:

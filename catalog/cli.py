@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -126,13 +125,13 @@ def _open_store(settings: Settings) -> Store:
     return Store(settings.db)
 
 
-_UNSAFE_JSON = re.compile("[\u0080-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-
-
 def emit_json(data: Any) -> None:
-    """JSON on stdout: UTF-8 text, with C1 controls and bidi marks escaped as \\uXXXX."""
-    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
-    text = _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    """JSON on stdout: UTF-8 text, with the C1 controls and bidi/format marks escaped as
+    \\uXXXX (JSON itself escapes the C0 controls), so a terminal never acts on them."""
+    from catalog.normalize import UNSAFE_BEYOND_C0
+
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    text = UNSAFE_BEYOND_C0.sub(lambda m: json.dumps(m.group())[1:-1], text)
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
 

@@ -62,15 +62,20 @@ def _strip_leading(data: bytes) -> bytes:
     return stripped if stripped.startswith(b"<") else data
 
 
-def parse_xml(data: bytes, *, recover: bool = False) -> etree._Element | None:
-    """Parse untrusted XML with the hardened parser; None if nothing could be read."""
+def parse_xml(data: bytes) -> tuple[etree._Element | None, bool]:
+    """Parse untrusted XML with the hardened parser, strictly, else by recovering.
+
+    Returns the root (None if nothing could be read) and whether recovery was needed.
+    """
+    data = _strip_leading(data)
     try:
-        root = etree.fromstring(_strip_leading(data), _parser(recover))
+        return etree.fromstring(data, _parser(False)), False
     except (etree.XMLSyntaxError, ValueError):
-        if recover:
-            return None
-        return parse_xml(data, recover=True)
-    return root
+        pass
+    try:
+        return etree.fromstring(data, _parser(True)), True
+    except (etree.XMLSyntaxError, ValueError):
+        return None, True
 
 
 _ROOT_RE = re.compile(rb"<\s*([A-Za-z_][\w.:-]*)")
@@ -93,7 +98,7 @@ def sniff_root(data: bytes) -> str:
 
 def parse_opml(data: bytes, location: str) -> list[dict[str, str]]:
     """The feed outlines (xmlUrl, title) of an OPML file, folders flattened, in order."""
-    root = parse_xml(data)
+    root, _recovered = parse_xml(data)
     if root is None or _ns_local(root)[1].lower() != "opml":
         raise FeedError(f"{location}: not a readable OPML file")
     out: list[dict[str, str]] = []
@@ -174,12 +179,7 @@ def _podcast_fields(el: etree._Element) -> dict[str, Any]:
 
 def _xml_pass(data: bytes) -> tuple[dict[str, Any] | None, list[dict[str, Any]], bool]:
     """Channel and item podcast fields from lxml; the flag says whether recovery was needed."""
-    try:
-        root = etree.fromstring(_strip_leading(data), _parser(False))
-        recovered = False
-    except (etree.XMLSyntaxError, ValueError):
-        root = parse_xml(data, recover=True)
-        recovered = True
+    root, recovered = parse_xml(data)
     if root is None:
         return None, [], True
     local = _ns_local(root)[1].lower()

@@ -22,7 +22,9 @@ _FORMAT_RANGES = (
     "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
     "\U000e0020-\U000e007f\ud800-\udfff"
 )
-_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_FORMAT_RANGES}]")
+UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_FORMAT_RANGES}]")
+# The same minus the C0 controls, which JSON escapes itself (used for --json output).
+UNSAFE_BEYOND_C0 = re.compile(f"[\x7f-\x9f{_FORMAT_RANGES}]")
 _UNSAFE_IN_BLOCK = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_FORMAT_RANGES}]")
 _LINE_BREAKS = str.maketrans({"\n": " ", "\t": " ", "\r": " "})
 
@@ -35,7 +37,7 @@ def clean_line(value: object) -> str:
     """
     if value is None:
         return ""
-    text = _UNSAFE.sub("", str(value).translate(_LINE_BREAKS))
+    text = UNSAFE.sub("", str(value).translate(_LINE_BREAKS))
     return " ".join(text.split())
 
 
@@ -334,7 +336,7 @@ def normalize_entry(raw: dict[str, Any], channel_persons: list[dict[str, Any]]) 
         "season": parse_int(raw.get("season")),
         "episode_type": clean_line(raw.get("episode_type")).lower() or None,
         "author": clean_line(raw.get("author")) or None,
-        "keywords": [clean_line(k) for k in raw.get("keywords") or [] if clean_line(k)],
+        "keywords": [k for k in map(clean_line, raw.get("keywords") or []) if k],
         "credits": persons,
         "transcripts": [
             {k: clean_line(v) or None for k, v in t.items()}
@@ -369,7 +371,7 @@ def normalize_channel(raw: dict[str, Any]) -> dict[str, Any]:
         "owner_name": clean_line(raw.get("owner_name")) or None,
         "owner_email": clean_line(raw.get("owner_email")) or None,
         "image": _url(raw.get("image")),
-        "categories": [clean_line(c) for c in raw.get("categories") or [] if clean_line(c)],
+        "categories": [c for c in map(clean_line, raw.get("categories") or []) if c],
         "explicit": parse_explicit(raw.get("explicit")),
         "podcast_guid": clean_line(raw.get("podcast_guid")) or None,
         "locked": {"yes": True, "no": False}.get(locked),

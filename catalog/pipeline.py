@@ -378,10 +378,7 @@ def _resolve_show(
             return show
     guids = {e["guid"] for e in episodes if e.get("guid")}
     if guids:
-        owners: dict[str, int] = {}
-        for ep in store.all("episodes"):
-            if ep.get("guid") in guids:
-                owners[ep["show_id"]] = owners.get(ep["show_id"], 0) + 1
+        owners = store.guid_owners(guids)
         if owners:
             best, hits = max(owners.items(), key=lambda kv: kv[1])
             if hits * 2 >= len(guids):
@@ -403,7 +400,7 @@ def _merge(
     if show is None:
         identity = channel.get("podcast_guid") or channel.get("self_url") or location
         show_id = _short_hash("show", identity, length=10)
-        while store.get("shows", show_id) is not None:
+        while store.has("shows", show_id):
             show_id = _short_hash("show", identity, show_id, length=10)
         show = {"id": show_id, "feed_url": location, "sources": [location], "added": stamp}
     show.update(channel)
@@ -437,7 +434,7 @@ def _merge(
         match = _match(ep, by_guid, by_enc, by_title, used)
         if match is None:
             ep_id = _short_hash(show["id"], normalize.identity_keys(ep)[0])
-            while store.get("episodes", ep_id) is not None or ep_id in used:
+            while store.has("episodes", ep_id) or ep_id in used:
                 ep_id = _short_hash(show["id"], ep_id)
             doc = {
                 "id": ep_id,

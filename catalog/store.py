@@ -20,7 +20,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import filelock
 from tinydb import TinyDB
@@ -29,6 +29,8 @@ from tinydb.table import Document
 
 from catalog import __version__
 from catalog.errors import SchemaError, StoreError
+
+_J = TypeVar("_J")
 
 SCHEMA_VERSION = 1
 TABLES = ("shows", "episodes", "people", "summaries", "decisions", "curated")
@@ -131,6 +133,11 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
                 os.unlink(tmp)
 
 
+def _copy(value: _J) -> _J:
+    """A deep copy of JSON data (faster than copy.deepcopy for plain dicts and lists)."""
+    return json.loads(json.dumps(value))  # type: ignore[no-any-return]
+
+
 class Store:
     """The catalog: tables of plain dicts, each with a unique string "id"."""
 
@@ -152,19 +159,26 @@ class Store:
             self._index[table] = {doc["id"]: int(doc_id) for doc_id, doc in raw.items()}
         return self._index[table]
 
+    def _raw(self, table: str) -> Iterable[dict[str, Any]]:
+        """The cached documents themselves: read-only, never handed out."""
+        self._table_index(table)
+        return ((self._storage.read() or {}).get(table) or {}).values()
+
     def all(self, table: str) -> list[dict[str, Any]]:
         """Every document of a table (copies: changing them changes nothing stored)."""
-        self._table_index(table)
-        raw = (self._storage.read() or {}).get(table, {})
-        return json.loads(json.dumps(list(raw.values())))  # type: ignore[no-any-return]
+        return _copy(list(self._raw(table)))
+
+    def has(self, table: str, doc_id: str) -> bool:
+        """True if a document with this id exists."""
+        return doc_id in self._table_index(table)
 
     def get(self, table: str, doc_id: str) -> dict[str, Any] | None:
         """One document by id, or None."""
         index = self._table_index(table)
         if doc_id not in index:
             return None
-        doc = (self._storage.read() or {})[table][str(index[doc_id])]
-        return json.loads(json.dumps(doc))  # type: ignore[no-any-return]
+        doc: dict[str, Any] = (self._storage.read() or {})[table][str(index[doc_id])]
+        return _copy(doc)
 
     def ids(self, table: str) -> list[str]:
         """All ids of a table."""
@@ -179,11 +193,18 @@ class Store:
         return self.all("shows")
 
     def episodes(self, show_id: str | None = None) -> list[dict[str, Any]]:
-        """All episodes, or those of one show."""
-        docs = self.all("episodes")
-        if show_id is not None:
-            docs = [d for d in docs if d.get("show_id") == show_id]
-        return docs
+        """All episodes, or those of one show (only those are copied)."""
+        if show_id is None:
+            return self.all("episodes")
+        return _copy([d for d in self._raw("episodes") if d.get("show_id") == show_id])
+
+    def guid_owners(self, guids: set[str]) -> dict[str, int]:
+        """For each show, how many of these item guids its episodes carry."""
+        owners: dict[str, int] = {}
+        for doc in self._raw("episodes"):
+            if doc.get("guid") in guids:
+                owners[doc["show_id"]] = owners.get(doc["show_id"], 0) + 1
+        return owners
 
     # -- writing ---------------------------------------------------------------------------
     @contextlib.contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from io import StringIO
@@ -330,3 +331,21 @@ def test_tables_fit_the_terminal_and_keep_every_column(cli, width: int) -> None:
     buf = StringIO()
     Console(file=buf, width=width, color_system=None).print(tables[next(iter(tables))])
     assert "2017-05-10" in buf.getvalue()  # dates are never truncated
+
+
+def test_json_output_escapes_terminal_controls_and_stays_valid(cli, tmp_path: Path) -> None:
+    feed = tmp_path / "c1.xml"
+    feed.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>C1</title>'
+        "<link>https://c1.example.com/</link><description>d</description><item>"
+        "<title>t</title><guid>g</guid><description>raw \u009b31m and \u202e bidi"
+        "</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    cli("ingest", feed)
+    out = cli("list", "--json").stdout
+    assert "\u009b" not in out
+    assert "\u202e" not in out
+    assert "\\u202e" in out  # escaped, not dropped
+    (ep,) = json.loads(out)  # still valid JSON, with the raw HTML kept intact
+    assert "\u202e bidi" in ep["description_html"]

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from catalog import feeds, normalize
+from catalog import derive, feeds, normalize, people
 from catalog.errors import CatalogError, FeedError, NotFoundError
 from catalog.fetch import FetchResult, FetchSettings, fetch, is_url
 from catalog.store import Store
@@ -39,7 +39,7 @@ CONTENT_FIELDS = (
     "episode_type",
     "author",
     "keywords",
-    "credits",
+    "credit_inputs",
     "transcripts",
     "chapters",
 )
@@ -431,6 +431,7 @@ def _merge(
     used: set[str] = set()
     out: list[dict[str, Any]] = []
     for ep in episodes:
+        _split_credit_inputs(ep)
         match = _match(ep, by_guid, by_enc, by_title, used)
         if match is None:
             ep_id = _short_hash(show["id"], normalize.identity_keys(ep)[0])
@@ -448,8 +449,8 @@ def _merge(
             row.new += 1
         else:
             doc = dict(match)
-            kept = [c for c in match.get("credits") or [] if c.get("source") != "feed"]
-            content = dict(ep, credits=ep["credits"] + kept)
+            manual = (match.get("credit_inputs") or {}).get("manual") or []
+            content = dict(ep, credit_inputs={**ep["credit_inputs"], "manual": manual})
             changed = any(match.get(k) != content[k] for k in CONTENT_FIELDS)
             doc.update(content, last_seen=stamp, absent_since=None)
             if changed:
@@ -465,6 +466,19 @@ def _merge(
             row.absent += 1
     store.put("shows", [show])
     store.put("episodes", out)
+    derive.refresh_show(store, show["id"])
+
+
+def _split_credit_inputs(ep: dict[str, Any]) -> None:
+    """Feed tags and what the description says become the episode's credit inputs; the
+    merged `credits` are derived from them (and the summary) by `derive.refresh_show`."""
+    prose = people.extract(ep["description"], source="description")
+    ep["credit_inputs"] = {
+        "feed": ep.pop("credits"),
+        "description": prose.credits,
+        "manual": [],
+        "mentions": prose.mentions,
+    }
 
 
 def _match(

@@ -56,7 +56,14 @@ def test_podcast_namespace_credits_and_fields(cli) -> None:
         ("Tomasz Wrona", "co-host", "channel"),
     ]
     assert episodes["hl-001"]["duration"] == 1745.5
-    assert [c["name"] for c in episodes["hl-001"]["credits"]] == ["Bea Kowalczyk"]
+    # Only a guest is tagged: the show's regular hosts appear too, marked as coming from
+    # the show rather than from the item.
+    nameless = episodes["hl-001"]["credits"]
+    assert [c["name"] for c in nameless if c["source"] == "feed"] == ["Bea Kowalczyk"]
+    assert {(c["name"], c["source"]) for c in nameless if c["role"] == "host"} == {
+        ("Inès Moreau", "show"),
+        ("Tomasz Wrona", "show"),
+    }
     (show,) = cli.json("shows")
     assert show["explicit"] is True
     assert show["podcast_guid"] == "4d6a1b0e-6d0f-5d8a-9b7e-0c1f2a3b4c5d"
@@ -262,12 +269,13 @@ def test_json_shape_is_stable(cli) -> None:
         "id", "show_id", "guid", "title", "link", "published", "duration", "description",
         "description_html", "content_html", "enclosures", "image", "explicit", "episode",
         "season", "episode_type", "author", "keywords", "credits", "transcripts", "chapters",
-        "first_seen", "last_seen", "updated_at", "absent_since",
+        "first_seen", "last_seen", "updated_at", "absent_since", "credit_inputs", "mentions",
+        "topics",
     }  # fmt: skip
     for ep in cli.json("list"):
         assert set(ep) == keys
         for credit in ep["credits"]:
-            assert {"name", "role", "group", "href", "img", "key", "source"} <= set(credit)
+            assert {"name", "role", "group", "href", "img", "key", "source", "bio"} <= set(credit)
 
 
 def test_bundled_demo_data(cli) -> None:

@@ -1,0 +1,49 @@
+"""Derived episode fields, recomputed from their inputs: the merged credits (feed tags,
+summary, description, manual fixes, show-level hosts) and the mentioned people and topics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from catalog import people
+from catalog.normalize import person_key
+from catalog.store import Store
+
+
+def refresh_show(store: Store, show_id: str) -> int:
+    """Recompute the derived fields of every episode of a show; returns how many changed.
+
+    Runs inside the caller's transaction (no write of its own beyond `put`).
+    """
+    show = store.get("shows", show_id) or {}
+    episodes = store.episodes(show_id)
+    summaries: dict[str, dict[str, Any]] = {}
+    for ep in episodes:
+        sid = ep.get("summary_id")
+        if sid and sid not in summaries:
+            doc = store.get("summaries", sid)
+            if doc is not None:
+                summaries[sid] = doc
+    per_episode = []
+    for ep in episodes:
+        inputs = ep.get("credit_inputs") or {}
+        found = [c for src in ("feed", "description", "manual") for c in inputs.get(src) or []]
+        found += summaries.get(ep.get("summary_id") or "", {}).get("credits") or []
+        per_episode.append(found)
+    hosts = people.regular_hosts(show.get("credits") or [], per_episode)
+    changed = []
+    for ep in episodes:
+        summary = summaries.get(ep.get("summary_id") or "") or {}
+        inputs = ep.get("credit_inputs") or {}
+        credits = people.merge_credits(inputs, summary.get("credits") or [], hosts)
+        credited = {c["key"] for c in credits}
+        mentions: list[str] = []
+        for name in [*(summary.get("mentions") or []), *(inputs.get("mentions") or [])]:
+            if person_key(name) not in credited and name not in mentions:
+                mentions.append(name)
+        topics = list(summary.get("topics") or [])
+        if (ep.get("credits"), ep.get("mentions"), ep.get("topics")) != (credits, mentions, topics):
+            ep.update(credits=credits, mentions=mentions, topics=topics)
+            changed.append(ep)
+    store.put("episodes", changed)
+    return len(changed)

@@ -1,0 +1,467 @@
+"""Pure credit extraction: prose in, host and guest credits (name, bio, website) out.
+
+A declarative table of phrasings ("X is joined by Y, bio", "Y joins X to discuss…",
+"Guest: Y", "X talks to writer Y", "Name - Role | topics" …) that real show pages and feed
+descriptions use. Names are written as in the text; `normalize.person_key` gives the key.
+Mentioned people (tag lines, "talks about X") are returned separately and never as guests.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from catalog.normalize import clean_line, person_key
+
+# A capitalised name token: Latin letters with accents, inner hyphens and apostrophes
+# ("Hyun-woo", "O'Brien"), or an initial ("J."). The first character is checked to be
+# upper-case afterwards, because `re` has no Unicode upper-case class.
+_UP = "A-ZÀ-ÖØ-ÞĀ-ſ"
+_TOKEN = rf"[{_UP}][\w'’\-]*\.?"
+_NICK = r"""(?:\s+["“][^"”]{1,24}["”])"""
+_PARTICLE = r"(?:de|da|del|della|di|du|dos|das|van|von|der|den|ter|bin|ibn|al|el|le|la|y)"
+NAME = rf"{_TOKEN}{_NICK}?(?:\s+(?:{_PARTICLE}\s+)*{_TOKEN}){{1,3}}"
+_NAME_RE = re.compile(NAME)
+
+# Lower-case words that describe a guest when they stand before the name:
+# "Historian Ruth Calloway joins…", "talks to writer Hilary Mantel".
+ROLE_NOUNS = {
+    "historian", "author", "journalist", "writer", "novelist", "poet", "professor", "economist",
+    "analyst", "researcher", "scholar", "activist", "lawyer", "attorney", "comedian",
+    "scientist", "physicist", "musician", "singer", "filmmaker", "director", "editor",
+    "reporter", "correspondent", "columnist", "blogger", "podcaster", "entrepreneur",
+    "investor", "founder", "doctor", "physician", "psychologist", "philosopher", "artist",
+    "actor", "actress", "politician", "senator", "diplomat", "ambassador", "commentator",
+    "expert", "consultant", "teacher", "sociologist", "anthropologist", "biologist", "chef",
+    "designer", "photographer", "producer", "composer", "coach", "pastor", "rabbi", "former",
+    "veteran", "bestselling", "best-selling", "award-winning", "investigative", "political",
+    "legal", "independent", "senior", "retired", "film", "music", "science", "tech", "travel",
+    "cartoonist", "illustrator", "engineer", "astronaut", "athlete", "player", "critic",
+}  # fmt: skip
+# Capitalised words that start sentences or name things, never people.
+_NOT_NAME_START = {
+    "The", "This", "That", "These", "Those", "In", "On", "At", "For", "From", "With", "And",
+    "But", "Or", "Our", "We", "He", "She", "They", "It", "His", "Her", "Their", "Its", "A",
+    "An", "Today", "Tonight", "Yesterday", "Tomorrow", "Why", "How", "What", "When", "Who",
+    "Where", "Episode", "Part", "Listen", "Join", "Plus", "Also", "Then", "After", "Before",
+    "President", "Prime", "Minister", "Secretary", "King", "Queen", "Pope", "General",
+    "Governor", "Mayor", "Chancellor", "Chairman", "Senator", "Congressman", "Judge",
+}  # fmt: skip
+# Words that make a capitalised phrase a place, body or thing rather than a person.
+_NOT_PERSON_WORDS = {
+    "States", "United", "Union", "Kingdom", "Republic", "Nations", "Middle", "House",
+    "Council", "Ministry", "Party", "Forum", "Summit", "Bank",
+    "Street", "City", "County", "University", "College", "School", "Institute", "Center",
+    "Centre", "Court", "Congress", "Parliament", "Assembly", "Organization", "Organisation",
+    "Agency", "Department", "Office", "Foundation", "Association", "Company", "Group", "News",
+    "Radio", "Show", "Podcast", "Festival", "Zone", "Zones", "Talks", "Road", "Belt", "Sea",
+    "Ocean", "River", "Island", "Islands", "Gulf", "Coast", "Valley", "Club", "Team", "Army",
+    "Navy", "Force", "Forces", "Front", "Alliance", "Treaty", "Agreement", "Act", "Bill", "War",
+    "Day", "Week", "Year", "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December", "Facebook", "Twitter",
+    "Telegram", "Google", "Apple", "Spotify", "YouTube", "Korea", "Arabia", "Africa",
+    "America", "Europe", "Asia", "Kong", "Zealand", "Lanka", "Emirates", "Peninsula",
+}  # fmt: skip
+_PRONOUNS = {"he", "she", "they", "him", "her", "them"}
+
+_DOMAIN_RE = re.compile(
+    r"\b(?:https?://)?(?:www\.)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
+    r"(?:com|org|net|edu|gov|io|co|uk|us|ca|au|in|de|fr|info|me|tv|fm|blog|news|ru|eu))"
+    r"(/[\w./%-]*)?\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Extraction:
+    """What the extractor found in one text."""
+
+    credits: list[dict[str, Any]] = field(default_factory=list)
+    mentions: list[str] = field(default_factory=list)
+
+
+def _is_name(text: str) -> bool:
+    tokens = text.split()
+    tokens = [t.strip('"“”') for t in tokens]
+    if len(tokens) < 2 or not tokens[0] or not tokens[0][0].isupper():
+        return False
+    if tokens[0] in _NOT_NAME_START or tokens[0].lower() in _PRONOUNS:
+        return False
+    if any(t.strip(".,") in _NOT_PERSON_WORDS for t in tokens):
+        return False
+    return all(t[0].isupper() or t.islower() for t in tokens)
+
+
+def _strip_role_prefix(name: str) -> tuple[str, str]:
+    """'Historian Ruth Calloway' → ('Ruth Calloway', 'Historian')."""
+    tokens = name.split()
+    prefix: list[str] = []
+    while len(tokens) > 2 and tokens[0].lower() in ROLE_NOUNS:
+        prefix.append(tokens.pop(0))
+    return " ".join(tokens), " ".join(prefix)
+
+
+def website_of(text: str) -> str | None:
+    """The first web address in a text, as an absolute URL.
+
+    >>> website_of("a researcher who writes at jdavismemphis.com")
+    'https://jdavismemphis.com'
+    """
+    match = _DOMAIN_RE.search(text)
+    if not match or "@" in text[max(0, match.start() - 1) : match.start()]:
+        return None
+    found = match.group(0)
+    return found if found.lower().startswith("http") else "https://" + found
+
+
+def clean_bio(bio: str) -> tuple[str | None, str | None]:
+    """A bio and a website from an appositive ("an analyst based in Memphis, TN who runs x.com").
+
+    >>> clean_bio("an independent blogger based in Memphis, TN who the site jdavismemphis.com")
+    ('an independent blogger based in Memphis, TN', 'https://jdavismemphis.com')
+    """
+    bio = clean_line(bio).strip(" ,;:-–—")
+    bio = re.sub(r"^(?:who|which) (?:is|was)\s+", "", bio)
+    site = website_of(bio)
+    if site:
+        # Drop the clause that carries the address ("who writes at x.com", "(x.com)").
+        cut = re.search(
+            r"\s*(?:,\s*)?(?:\bwho\b|\bwhich\b|\bat\b|\bof\b|\(|\bhttps?:|www\.)"
+            r"[^,;]*$",
+            bio,
+        )
+        domain_at = bio.lower().find(site.split("//", 1)[1].split("/")[0].lower())
+        if cut and cut.start() <= domain_at:
+            bio = bio[: cut.start()]
+        elif domain_at >= 0:
+            bio = bio[:domain_at]
+        bio = bio.strip(" ,;:-–—(")
+    if len(bio) > 300:
+        bio = bio[:300].rsplit(" ", 1)[0] + "…"
+    return (bio or None), site
+
+
+# -- the phrasings ------------------------------------------------------------------------
+# Each pattern names its groups: "hosts" and/or "guests" hold the text to read names from.
+_HOSTS = rf"(?P<hosts>{NAME}(?:\s*(?:,|and|&)\s*{NAME})*)"
+_TAIL = r"(?P<guests>.+)"
+_CHAT = r"(?:talks?|talked|talking|speaks?|spoke|speaking|chats?|chatted|sits? down|sat down|" \
+        r"catches up|caught up|interviews?|interviewed|welcomes?|welcomed|" \
+        r"converses|is in conversation)"  # fmt: skip
+# Conversational phrasings also describe news ("Lavrov spoke with Tillerson"): they count
+# only when no stronger phrasing ("is joined by", "joins", "Guest:") named anyone.
+_WEAK = {"talks-with", "interviews", "with-guest"}
+PATTERNS: list[tuple[str, re.Pattern[str], float]] = [
+    # "Andrew Korybko is joined by Joseph Davis, an independent blogger…"
+    ("joined-by", re.compile(
+        rf"{_HOSTS}\s+(?:is|are|was|were)\s+(?:\w+\s+)?joined\s+(?:\w+\s+)?by\s+{_TAIL}"),
+     0.9),
+    # "Tyler and David are joined by X" (hosts we cannot name), "We're joined by X"
+    ("joined-by", re.compile(r"\b(?:is|are|was|were) (?:\w+ )?joined (?:\w+ )?by " + _TAIL), 0.85),
+    ("we-are-joined",
+     re.compile(rf"\b(?:[Ww]e(?:'re| are| were)|[Ii]s) joined (?:[\w ]{{0,25}} )?by {_TAIL}"),
+     0.8),
+    # "X joins Y to discuss", "X, author of …, joins us", "Historian X joins Y"
+    ("joins", re.compile(
+        r"(?P<guests>.+?)\s+(?:joins?|joined|returns? to|is back (?:on|with))\s+"
+        rf"(?P<hosts>{NAME}(?:\s*(?:,|and|&)\s*{NAME})*|us|the show|the program(?:me)?|"
+        r"the podcast|me)\b"),
+     0.85),
+    # "Maria Santos speaks to X", "Mark Lawson talks to writer Hilary Mantel"
+    ("talks-with", re.compile(rf"{_HOSTS}\s+{_CHAT}\s+(?:to|with)?\s*{_TAIL}"), 0.8),
+    # "Y interviews X" (no preposition)
+    ("interviews",
+     re.compile(rf"{_HOSTS}\s+(?:interviews?|interviewed|welcomes?|welcomed)\s+{_TAIL}"), 0.8),
+    # "with guest X", "with special guests X and Y", "featuring X"
+    ("with-guest", re.compile(r"\bwith (?:special |returning |our )?guests? " + _TAIL), 0.75),
+    ("guest-label", re.compile(r"^(?:[Ss]pecial )?[Gg]uests?\s*[:\-–]\s*" + _TAIL), 0.85),
+    ("host-label", re.compile(r"^(?:[Hh]ost(?:ed by|s)?)\s*[:\-–]\s*(?P<hosts>.+)"), 0.85),
+    ("hosted-by", re.compile(r"\b[Hh]osted by (?P<hosts>.+)"), 0.8),
+    # "X is our guest", "Our guest this week is X"
+    ("our-guest", re.compile(rf"(?P<guests>{NAME})\s+is (?:our|my|this week's) guest"), 0.8),
+    ("guest-is",
+     re.compile(r"\b(?:[Oo]ur|[Mm]y|[Tt]his week's) guests? (?:[\w ]{0,20} )?(?:is|are) " + _TAIL),
+     0.8),
+]  # fmt: skip
+# "Name - Role | topic, topic" (radio programme listings)
+_DASH_LINE = re.compile(
+    rf"^(?P<name>{NAME})\s+[-–—]\s+(?P<bio>[^|]{{3,120}}?)\s*\|\s*(?P<rest>.*)$"
+)
+_ABOUT = re.compile(
+    rf"\b(?:talks? about|talked about|discuss(?:es|ed|ing)?|profiles?|remembers?|"
+    rf"pays? tribute to|looks? at|on the legacy of)\s+(?P<name>{NAME})"
+)
+_PRONOUN_BIO = re.compile(
+    r"^(?:He|She|They)(?: is|'s| was| are|’s) (?P<bio>(?:a|an|the)\b[^.;]{3,200})"
+)
+
+# What ends a list of guests: the verb phrase that follows it ("… to discuss", "about …").
+_STOP = (
+    r"(?:to (?:discuss|talk|explain|describe|share|tell|look|consider|examine|explore|"
+    r"break|answer|help|reflect|debate|analy[sz]e|review|unpack|chat)|about|on (?:the|his|her|"
+    r"their|what|how|why|whether)|in (?:episode|this|today|the studio|studio)|for (?:a|an|"
+    r"this|the)|from (?:the|his|her)|as (?:they|we|he|she))\b"
+)
+_STOP_AFTER_NAME = re.compile(r"\s+" + _STOP, re.IGNORECASE)
+_STOP_AFTER_BIO = re.compile(r",\s*" + _STOP + ".*$", re.IGNORECASE)
+
+
+def _split_sentences(text: str) -> list[str]:
+    """Sentences (and lines) of a text; abbreviations and initials don't end a sentence."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        parts = re.split(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9À-Þ])", line)
+        buf = ""
+        for part in parts:
+            buf = f"{buf} {part}".strip() if buf else part
+            last = buf.split()[-1] if buf.split() else ""
+            if re.fullmatch(
+                r"(?:[A-Z]\.|Dr\.|Mr\.|Mrs\.|Ms\.|St\.|Prof\.|Jr\.|Sr\.|vs\.|"
+                r"[A-Z]\.[A-Z]\.|No\.|Vol\.|Ep\.)",
+                last,
+            ):
+                continue
+            out.append(buf)
+            buf = ""
+        if buf:
+            out.append(buf)
+    return out
+
+
+def _names_with_bios(text: str) -> list[tuple[str, str]]:
+    """Read "A, bio, and B, bio" / "A and B" / "writer A" into (name, bio) pairs."""
+    text = re.sub(r"[.!?]+$", "", text.strip())
+    found: list[tuple[str, str]] = []
+    pos = 0
+    while pos < len(text):
+        lead = re.match(r"\s*(?:,\s*)?(?:and\b|&|as well as\b|plus\b)?\s*", text[pos:])
+        pos += lead.end() if lead else 0
+        role = re.match(r"((?:[a-z][\w-]*\s+){0,3})", text[pos:])
+        role_words = (role.group(1) if role else "").split()
+        if role_words and not all(
+            w.lower() in ROLE_NOUNS or w in {"a", "an", "the", "and"} for w in role_words
+        ):
+            break
+        start = pos + (role.end() if role else 0)
+        match = _NAME_RE.match(text, start)
+        if not match or not _is_name(match.group(0)):
+            break
+        name, prefix = _strip_role_prefix(match.group(0))
+        pos = match.end()
+        bio = " ".join(w for w in [*role_words, prefix] if w and w not in {"a", "an", "the", "and"})
+        if _STOP_AFTER_NAME.match(text, pos):
+            found.append((name, bio))
+            break
+        tail = text[pos:]
+        # "Eric Lynch is a professional poker player …"
+        is_a = re.match(r"\s+(?:is|was)\s+((?:a|an|the)\s.+)$", tail)
+        if is_a:
+            found.append((name, is_a.group(1)))
+            break
+        # An appositive: ", bio" up to ", and NAME", " and NAME," or the verb phrase after it.
+        if tail.startswith(","):
+            rest = _STOP_AFTER_BIO.sub("", tail[1:])
+            nxt = re.search(rf",?\s+(?:and|&)\s+(?={NAME}\s*(?:,|$))", rest)
+            appositive = (rest[: nxt.start()] if nxt else rest).strip()
+            if appositive and not _NAME_RE.fullmatch(appositive):
+                bio = f"{bio}, {appositive}" if bio else appositive
+                pos += 1 + len(rest[: nxt.start()] if nxt else rest)
+                if not nxt:
+                    found.append((name, bio))
+                    break
+        found.append((name, bio))
+    return found
+
+
+def _credit(
+    name: str, role: str, bio: str, evidence: str, confidence: float, source: str
+) -> dict[str, Any]:
+    text_bio, site = clean_bio(bio) if bio else (None, None)
+    return {
+        "name": clean_line(name), "key": person_key(name), "role": role, "group": "cast",
+        "bio": text_bio, "href": site, "img": None, "source": source,
+        "confidence": confidence, "evidence": evidence,
+    }  # fmt: skip
+
+
+def extract(text: str, *, source: str = "description") -> Extraction:
+    """Hosts, guests and mentioned people in a prose text (a page body or a description)."""
+    result = Extraction()
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
+    sentences = _split_sentences(fix_glued(text))
+    last_guest: dict[str, Any] | None = None
+    for sentence in sentences:
+        dash = _DASH_LINE.match(sentence)
+        if dash and _is_name(dash.group("name")):
+            _add(
+                seen,
+                _credit(dash.group("name"), "guest", dash.group("bio"), "dash-line", 0.8, source),
+            )
+            continue
+        pronoun = _PRONOUN_BIO.match(sentence)
+        if pronoun and last_guest is not None and not last_guest["bio"]:
+            last_guest["bio"], site = clean_bio(pronoun.group("bio"))
+            last_guest["href"] = last_guest["href"] or site
+        for evidence, pattern, confidence in PATTERNS:
+            match = pattern.search(sentence)
+            if not match:
+                continue
+            groups = match.groupdict()
+            guests = _names_with_bios(groups["guests"]) if groups.get("guests") else []
+            if "guests" in groups and not guests:
+                continue  # the phrasing matched but named nobody: try the next one
+            for name, bio in guests:
+                last_guest = _add(seen, _credit(name, "guest", bio, evidence, confidence, source))
+            hosts = groups.get("hosts")
+            if hosts and hosts not in {"us", "the show", "me"} and not hosts.startswith("the "):
+                for name, _bio in _names_with_bios(hosts):
+                    _add(seen, _credit(name, "host", "", evidence, confidence, source))
+            break
+        for about in _ABOUT.finditer(sentence):
+            name = about.group("name")
+            if _is_name(name) and name not in result.mentions:
+                result.mentions.append(clean_line(name))
+    credits = list(seen.values())
+    if any(c["evidence"] not in _WEAK for c in credits):
+        credits = [c for c in credits if c["evidence"] not in _WEAK]
+    credited = {c["key"] for c in credits}
+    result.credits = credits
+    result.mentions = [m for m in result.mentions if person_key(m) not in credited]
+    return result
+
+
+def _add(seen: dict[tuple[str, str], dict[str, Any]], credit: dict[str, Any]) -> dict[str, Any]:
+    key = (credit["key"], credit["role"])
+    other = (credit["key"], "guest" if credit["role"] == "host" else "host")
+    if other in seen and credit["role"] == "guest":  # someone hosting is not also a guest
+        return seen[other]
+    if key in seen:
+        old = seen[key]
+        old["bio"] = old["bio"] or credit["bio"]
+        old["href"] = old["href"] or credit["href"]
+        return old
+    seen[key] = credit
+    return credit
+
+
+def fix_glued(text: str) -> str:
+    """Put back the space that scraping removed between sentences ("summit.The US").
+
+    >>> fix_glued("the summit.The US and Russia")
+    'the summit. The US and Russia'
+    """
+    return re.sub(r"(?<=[a-z0-9][.!?])(?=[A-Z][a-z])", " ", text)
+
+
+def tag_people(tags: list[str]) -> tuple[list[str], list[str]]:
+    """Split a tag line into (people mentioned, other topics).
+
+    >>> tag_people(["meeting", "Rex Tillerson", "US", "Sergei Lavrov", "New York Times"])
+    (['Rex Tillerson', 'Sergei Lavrov'], ['meeting', 'US', 'New York Times'])
+    """
+    people: list[str] = []
+    topics: list[str] = []
+    for tag in tags:
+        tag = clean_line(tag)
+        if not tag:
+            continue
+        tokens = tag.split()
+        looks_like_person = (
+            2 <= len(tokens) <= 4
+            and _NAME_RE.fullmatch(tag) is not None
+            and _is_name(tag)
+            and not any(t in {"New", "Times", "Post", "Journal"} for t in tokens)
+        )
+        (people if looks_like_person else topics).append(tag)
+    return people, topics
+
+
+# -- merging credits from several sources -------------------------------------------------
+HOST_ROLES = {"host", "co-host", "guest host"}
+# Lower rank wins: a manual fix beats a feed tag, which beats prose; show-level hosts last.
+SOURCE_RANK = {"manual": 0, "feed": 1, "summary": 2, "description": 3, "tags": 4, "show": 5}
+
+
+def role_class(role: str) -> str:
+    """'host' for host, co-host and guest host; the role itself otherwise."""
+    return "host" if role in HOST_ROLES else role
+
+
+def regular_hosts(
+    channel: list[dict[str, Any]], per_episode: list[list[dict[str, Any]]], *, share: float = 0.5
+) -> list[dict[str, Any]]:
+    """The show's regular hosts: the channel's `podcast:person` hosts, and any name that
+    hosts at least half of the show's episodes (three or more), from any source.
+
+    `per_episode` holds, for each episode of the show, the credits found for it.
+    """
+    out = {c["key"]: c for c in channel if role_class(c["role"]) == "host"}
+    counts: dict[str, int] = {}
+    names: dict[str, dict[str, Any]] = {}
+    for credits in per_episode:
+        keys = {c["key"] for c in credits if role_class(c["role"]) == "host"}
+        for c in credits:
+            names.setdefault(c["key"], c)
+        for key in keys:
+            counts[key] = counts.get(key, 0) + 1
+    if len(per_episode) >= 3:
+        for key, n in counts.items():
+            if n >= share * len(per_episode) and key not in out:
+                out[key] = names[key]
+    return [
+        {"name": c["name"], "key": c["key"], "role": "host", "group": "cast",
+         "bio": c.get("bio"), "href": c.get("href"), "img": c.get("img"), "source": "show",
+         "scope": "show", "confidence": 0.6}
+        for c in out.values()
+    ]  # fmt: skip
+
+
+def merge_credits(
+    inputs: dict[str, list[dict[str, Any]]],
+    summary: list[dict[str, Any]],
+    show_hosts: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """One credit per person and role class, best source first, details filled from the rest.
+
+    An explicit item-level `podcast:person` tag outranks prose: when the item tags some role,
+    prose only adds details to the people tagged, never new people in that role. Show-level
+    hosts appear only on episodes that name no host at all.
+    """
+    feed = inputs.get("feed") or []
+    tagged_roles = {role_class(c["role"]) for c in feed if c.get("scope") == "item"}
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    order = [("manual", inputs.get("manual") or []), ("feed", feed), ("summary", summary),
+             ("description", inputs.get("description") or [])]  # fmt: skip
+    for source, credits in order:
+        for credit in credits:
+            cls = role_class(credit["role"])
+            # Tags and manual fixes may credit one person in two roles (host and producer);
+            # prose only adds details to a person already credited in any role.
+            slot = merged.get((credit["key"], cls))
+            if slot is None and source in {"summary", "description"}:
+                slot = next((v for (k, _c), v in merged.items() if k == credit["key"]), None)
+            if slot is not None:
+                for detail in ("bio", "href", "img"):
+                    if not slot.get(detail) and credit.get(detail):
+                        slot[detail] = credit[detail]
+                if source not in slot["sources"]:
+                    slot["sources"].append(source)
+                continue
+            if source in {"summary", "description"} and cls in tagged_roles:
+                continue
+            merged[(credit["key"], cls)] = {
+                "name": credit["name"], "key": credit["key"], "role": credit["role"],
+                "group": credit.get("group") or "cast", "bio": credit.get("bio"),
+                "href": credit.get("href"), "img": credit.get("img"),
+                "source": credit.get("source") or source, "sources": [source],
+                "scope": credit.get("scope"),
+                "confidence": credit.get("confidence", 0.7),
+            }  # fmt: skip
+    if not any(role_class(c["role"]) == "host" for c in merged.values()):
+        for host in show_hosts:
+            merged.setdefault((host["key"], "host"), dict(host, sources=["show"]))
+    return list(merged.values())

@@ -147,11 +147,11 @@ def clean_bio(bio: str) -> tuple[str | None, str | None]:
 _HOSTS = rf"(?P<hosts>{NAME}(?:\s*(?:,|and|&)\s*{NAME})*)"
 _TAIL = r"(?P<guests>.+)"
 _CHAT = r"(?:talks?|talked|talking|speaks?|spoke|speaking|chats?|chatted|sits? down|sat down|" \
-        r"catches up|caught up|interviews?|interviewed|welcomes?|welcomed|" \
-        r"converses|is in conversation)"  # fmt: skip
+        r"catches up|caught up|interviews?|interviewed|welcomes?|welcomed|asks?|asked|hears?|" \
+        r"heard|converses|is in conversation)"  # fmt: skip
 # Conversational phrasings also describe news ("Lavrov spoke with Tillerson"): they count
 # only when no stronger phrasing ("is joined by", "joins", "Guest:") named anyone.
-_WEAK = {"talks-with", "interviews", "with-guest"}
+_WEAK = {"talks-with", "interviews", "with-guest", "tells", "and-discuss"}
 PATTERNS: list[tuple[str, re.Pattern[str], float]] = [
     # "Andrew Korybko is joined by Joseph Davis, an independent blogger…"
     ("joined-by", re.compile(
@@ -169,7 +169,18 @@ PATTERNS: list[tuple[str, re.Pattern[str], float]] = [
         r"the podcast|me)\b"),
      0.85),
     # "Maria Santos speaks to X", "Mark Lawson talks to writer Hilary Mantel"
-    ("talks-with", re.compile(rf"{_HOSTS}\s+{_CHAT}\s+(?:to|with)?\s*{_TAIL}"), 0.8),
+    ("talks-with", re.compile(rf"{_HOSTS}\s+{_CHAT}\s+(?:to|with|from)?\s*{_TAIL}"), 0.8),
+    # "Mei-Ling Harcourt tells Andrew Korybko why…", "X discusses with Y"
+    ("tells", re.compile(
+        rf"(?P<guests>{NAME}(?:,[^,]{{3,120}},)?)\s+(?:tells|told|discuss(?:es)? with|"
+        rf"explains to|shares with)\s+(?P<hosts>{NAME})"), 0.75),
+    # "Andrew Korybko and Prague-based security analyst Jiří Novák discuss…"
+    ("and-discuss", re.compile(
+        rf"(?P<hosts>{NAME}) and (?P<guests>(?:[\w-]+ ){{1,4}}{NAME}) (?:discuss|look at|talk|"
+        rf"examine|consider|debate|weigh|assess|explore)"), 0.7),
+    # "Andrew Korybko's guest is X"
+    ("host-guest-is", re.compile(rf"(?P<hosts>{NAME})[’']s guests? (?:[\w ]{{0,20}} )?(?:is|are) "
+                                 + _TAIL), 0.8),
     # "Y interviews X" (no preposition)
     ("interviews",
      re.compile(rf"{_HOSTS}\s+(?:interviews?|interviewed|welcomes?|welcomed)\s+{_TAIL}"), 0.8),
@@ -200,7 +211,8 @@ _PRONOUN_BIO = re.compile(
 _STOP = (
     r"(?:to (?:discuss|talk|explain|describe|share|tell|look|consider|examine|explore|"
     r"break|answer|help|reflect|debate|analy[sz]e|review|unpack|chat)|about|on (?:the|his|her|"
-    r"their|what|how|why|whether)|in (?:episode|this|today|the studio|studio)|for (?:a|an|"
+    r"their|what|how|why|whether)|why|whether|what|how|in (?:episode|this|today|the studio|"
+    r"studio)|for (?:a|an|"
     r"this|the)|from (?:the|his|her)|as (?:they|we|he|she))\b"
 )
 _STOP_AFTER_NAME = re.compile(r"\s+" + _STOP, re.IGNORECASE)
@@ -232,6 +244,45 @@ def _split_sentences(text: str) -> list[str]:
     return out
 
 
+_NOT_ROLES = {
+    "whether", "other", "either", "neither", "under", "over", "after", "never", "ever",
+    "later", "rather", "together", "another", "for", "or", "per", "member", "number",
+    "order", "center", "paper", "chapter", "summer", "winter", "water", "border", "letter",
+}  # fmt: skip
+
+
+def _is_role_word(word: str) -> bool:
+    """'historian', 'beekeeper', 'consultant': a word that says what someone does."""
+    low = word.lower().strip(",")
+    if low in ROLE_NOUNS:
+        return True
+    return (
+        low not in _NOT_ROLES
+        and re.fullmatch(r"[a-z-]{4,}(?:er|or|ist|ian|ant|ent)", low) is not None
+    )
+
+
+def _role_and_name(text: str, pos: int) -> tuple[list[str], re.Match[str]] | None:
+    """A name at `pos`, possibly after a short description: "Prague-based security analyst
+    Jiří Novák", "writer Hilary Mantel", "the economist Ann Lee"."""
+    words = re.findall(r"\S+\s+", text[pos : pos + 120])[:5]
+    offset = 0
+    for k in range(len(words) + 1):
+        lead = [w.strip() for w in words[:k]]
+        if k and not (
+            _is_role_word(lead[-1])
+            and all(w.islower() or "-" in w or w.lower() in ROLE_NOUNS for w in lead)
+        ):
+            offset += len(words[k]) if k < len(words) else 0
+            continue
+        match = _NAME_RE.match(text, pos + offset)
+        if match and _is_name(match.group(0)):
+            return lead, match
+        if k < len(words):
+            offset += len(words[k])
+    return None
+
+
 def _names_with_bios(text: str) -> list[tuple[str, str]]:
     """Read "A, bio, and B, bio" / "A and B" / "writer A" into (name, bio) pairs."""
     text = re.sub(r"[.!?]+$", "", text.strip())
@@ -240,16 +291,10 @@ def _names_with_bios(text: str) -> list[tuple[str, str]]:
     while pos < len(text):
         lead = re.match(r"\s*(?:,\s*)?(?:and\b|&|as well as\b|plus\b)?\s*", text[pos:])
         pos += lead.end() if lead else 0
-        role = re.match(r"((?:[a-z][\w-]*\s+){0,3})", text[pos:])
-        role_words = (role.group(1) if role else "").split()
-        if role_words and not all(
-            w.lower() in ROLE_NOUNS or w in {"a", "an", "the", "and"} for w in role_words
-        ):
+        found_name = _role_and_name(text, pos)
+        if found_name is None:
             break
-        start = pos + (role.end() if role else 0)
-        match = _NAME_RE.match(text, start)
-        if not match or not _is_name(match.group(0)):
-            break
+        role_words, match = found_name
         name, prefix = _strip_role_prefix(match.group(0))
         pos = match.end()
         bio = " ".join(w for w in [*role_words, prefix] if w and w not in {"a", "an", "the", "and"})
@@ -257,6 +302,13 @@ def _names_with_bios(text: str) -> list[tuple[str, str]]:
             found.append((name, bio))
             break
         tail = text[pos:]
+        # "Tamsin Okoro of the Eastside Growers Collective and beekeeper Luis Ferreira"
+        of = re.match(r"\s+((?:of|from|at) (?:the )?[^,]{3,80}?)(?=\s+(?:and|&)\s+|\s*,|$)", tail)
+        if of:
+            bio = f"{bio}, {of.group(1)}" if bio else of.group(1)
+            pos += of.end()
+            found.append((name, bio))
+            continue
         # "Eric Lynch is a professional poker player …"
         is_a = re.match(r"\s+(?:is|was)\s+((?:a|an|the)\s.+)$", tail)
         if is_a:

@@ -179,25 +179,23 @@ def _field_rows(pairs: Iterable[tuple[str, object]]) -> Table:
 
 
 def credits_table(credits: Sequence[dict[str, Any]]) -> Table:
-    """An episode's (or show's) credits: name, role, group, link, source."""
+    """Credits: name, role, what we know about them, website, and where that came from."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for col in ("name", "role", "group", "href", "source"):
+    for col in ("name", "role", "about", "website", "source"):
         table.add_column(col, overflow="fold")
     for c in credits:
-        source = c.get("source") or ""
-        if c.get("scope"):
-            source = f"{source} ({c['scope']})"
+        source = ", ".join(c.get("sources") or [c.get("source") or ""])
+        about = c.get("bio") or ("" if c.get("group") in (None, "", "cast") else c["group"])
         table.add_row(
-            safe(c.get("name")),
-            safe(c.get("role")),
-            safe(c.get("group")),
-            safe(c.get("href")),
+            safe(c.get("name")), safe(c.get("role")), safe(about), safe(c.get("href")),
             safe(source),
-        )
+        )  # fmt: skip
     return table
 
 
-def episode_panel(ep: dict[str, Any], show: dict[str, Any] | None) -> Panel:
+def episode_panel(
+    ep: dict[str, Any], show: dict[str, Any] | None, summary: dict[str, Any] | None = None
+) -> Panel:
     """Every stored field of one episode, credits included."""
     enclosures = ep.get("enclosures") or []
     enc_text = Text()
@@ -234,6 +232,9 @@ def episode_panel(ep: dict[str, Any], show: dict[str, Any] | None) -> Panel:
             ("keywords", ", ".join(ep.get("keywords") or [])),
             ("transcripts", transcripts if ep.get("transcripts") else None),
             ("chapters", chapters.get("url")),
+            ("mentions", ", ".join(ep.get("mentions") or [])),
+            ("topics", ", ".join(ep.get("topics") or [])),
+            ("summary", _summary_line(summary)),
             ("first seen", ep.get("first_seen")),
             ("updated", ep.get("updated_at")),
             ("gone from feed", ep.get("absent_since")),
@@ -250,6 +251,15 @@ def episode_panel(ep: dict[str, Any], show: dict[str, Any] | None) -> Panel:
         title_align="left",
         box=box.ROUNDED,
     )
+
+
+def _summary_line(summary: dict[str, Any] | None) -> Text | None:
+    if not summary:
+        return None
+    line = safe(f"{summary['id'][:8]} {summary.get('title') or ''}")
+    score = f" {summary['score']:.2f}" if summary.get("score") is not None else ""
+    line.append(f" ({summary.get('state')}{score})", style="dim")
+    return line
 
 
 def shows_table(
@@ -331,3 +341,116 @@ def report_notes(rows: Sequence[Any]) -> list[Text]:
         if row.error:
             notes.append(Text.assemble(("error: ", "red"), safe(row.error)))
     return notes
+
+
+# -- summaries and matching ---------------------------------------------------------------
+STATE_STYLE = {"auto": "green", "accepted": "green", "manual": "green", "review": "yellow",
+               "unmatched": "red", "rejected": "dim"}  # fmt: skip
+
+
+def page_report_table(rows: Sequence[Any], width: int = 80) -> Table:
+    """The per-page import report: page, title, match state, episode, score, guests."""
+    cells = []
+    for row in rows:
+        label = row.status if row.status != "new" else (row.state or "")
+        cells.append((
+            safe(short_source(row.source)), safe(row.title), Text(label, style=STATE_STYLE.get(
+                row.state or "", "red" if row.status == "error" else "")),
+            (row.episode_id or "")[:8], f"{row.score:.2f}" if row.score is not None else "",
+            safe(", ".join(row.guests)),
+        ))  # fmt: skip
+    headers = ("page", "title", "match", "episode", "score", "guests")
+    limits = ((12, 40), (12, 10_000), (6, 10), (8, 8), (5, 5), (8, 30))
+    return fitted_table(headers, cells, limits, grow=1, width=width, right=("score",))
+
+
+def summaries_table(docs: Sequence[dict[str, Any]], width: int = 80) -> Table:
+    """Summaries with their match state and best score."""
+    cells = [
+        (doc["id"][:8], safe(doc.get("title") or "(untitled)"),
+         Text(doc.get("state") or "", style=STATE_STYLE.get(doc.get("state") or "", "")),
+         (doc.get("episode_id") or doc.get("suggested") or "")[:8],
+         f"{doc['score']:.2f}" if doc.get("score") is not None else "",
+         safe(names(doc.get("credits") or [], ("guest",))))
+        for doc in docs
+    ]  # fmt: skip
+    headers = ("id", "title", "state", "episode", "score", "guests")
+    limits = ((8, 8), (12, 10_000), (6, 9), (8, 8), (5, 5), (8, 30))
+    return fitted_table(headers, cells, limits, grow=1, width=width, right=("score",))
+
+
+def _reasons(reasons: dict[str, Any]) -> str:
+    parts = [f"{k} {v:.2f}" for k, v in reasons.items() if isinstance(v, float)]
+    return ", ".join(parts + list(reasons.get("notes") or []))
+
+
+def candidates_table(
+    candidates: Sequence[dict[str, Any]],
+    episodes: dict[str, dict[str, Any]],
+    shows: dict[str, dict[str, Any]],
+    width: int = 80,
+) -> Table:
+    """Numbered candidate episodes for a summary, with scores and the reasons behind them."""
+    cells = []
+    for n, cand in enumerate(candidates, 1):
+        ep = episodes.get(cand["episode_id"], {})
+        cells.append(
+            (
+                str(n),
+                f"{cand['score']:.2f}",
+                fmt_date(ep.get("published")),
+                safe(shows.get(ep.get("show_id") or "", {}).get("title")),
+                safe(ep.get("title") or cand["episode_id"]),
+                safe(_reasons(cand["reasons"])),
+            )
+        )
+    headers = ("#", "score", "date", "show", "title", "why")
+    limits = ((2, 2), (5, 5), (10, 10), (6, 16), (12, 10_000), (8, 40))
+    return fitted_table(headers, cells, limits, grow=4, width=width, right=("score",))
+
+
+def summary_panel(
+    doc: dict[str, Any], episode: dict[str, Any] | None = None, body_chars: int | None = None
+) -> Panel:
+    """One summary: dates, state, credits, mentions, topics and its text."""
+    body = doc.get("body") or ""
+    if body_chars is not None and len(body) > body_chars:
+        body = body[:body_chars].rsplit(" ", 1)[0] + " …"
+    rows = _field_rows(
+        [
+            ("id", doc.get("id")),
+            ("page", doc.get("path")),
+            ("scraped", doc.get("scraped_at")),
+            ("aired", doc.get("air_date")),
+            ("state", doc.get("state")),
+            ("episode", (episode or {}).get("title") or doc.get("episode_id")),
+            ("score", f"{doc['score']:.2f}" if doc.get("score") is not None else None),
+            ("why", _reasons(doc.get("reasons") or {})),
+            ("mentions", ", ".join(doc.get("mentions") or [])),
+            ("topics", ", ".join(doc.get("topics") or [])),
+        ]
+    )
+    parts: list[RenderableType] = [rows]
+    if doc.get("credits"):
+        parts += [Text(""), credits_table(doc["credits"])]
+    if body:
+        parts += [Text(""), safe_block(body)]
+    return Panel(
+        Group(*parts),
+        title=safe(doc.get("title") or "(untitled)", style="bold"),
+        title_align="left",
+        box=box.ROUNDED,
+    )
+
+
+def decisions_table(entries: Sequence[dict[str, Any]], width: int = 80) -> Table:
+    """The match log: when, what, which summary and episode, and why."""
+    cells = [
+        (e["id"], str(e.get("time") or "")[:16].replace("T", " "),
+         e["action"] + (" (undone)" if e.get("undone") else ""), e["summary_id"][:8],
+         (e.get("episode_id") or "")[:8], safe(e.get("summary_title")), safe(e.get("reason")))
+        for e in entries
+    ]  # fmt: skip
+    headers = ("#", "time", "action", "summary", "episode", "title", "reason")
+    limits = ((2, 6), (16, 16), (6, 17), (8, 8), (8, 8), (10, 10_000), (8, 50))
+    return fitted_table(headers, cells, limits, grow=5, width=width)

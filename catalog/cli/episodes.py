@@ -1,143 +1,30 @@
-"""The `catalog` command line: a thin typer client of the pipeline, with one error boundary."""
+"""Commands about feeds and episodes: ingest, refresh, shows, list, show."""
 
 from __future__ import annotations
 
 import functools
-import json
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
-from catalog import __version__
-from catalog.errors import CatalogError, NotFoundError, UsageError
-
-if TYPE_CHECKING:  # the store (and TinyDB) is imported lazily, by the commands that use it
-    from catalog.store import Store
-
-app = typer.Typer(
-    name="catalog",
-    help="An offline catalog of podcast and radio episodes and the people on them.",
-    no_args_is_help=True,
-    pretty_exceptions_show_locals=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+from catalog.cli.common import (
+    JsonFlag,
+    MaxMB,
+    ReportJsonFlag,
+    Settings,
+    Timeout,
+    app,
+    emit_json,
+    get_settings,
+    now,
+    open_store,
+    user_errors,
 )
+from catalog.errors import NotFoundError
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-# Options shared by several commands.
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print every stored field as JSON.")]
-ReportJsonFlag = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]
-Timeout = Annotated[float, typer.Option(help="Network timeout in seconds.", min=1)]
-MaxMB = Annotated[int, typer.Option("--max-mb", help="Refuse feeds larger than this.", min=1)]
-
-
-@dataclass
-class Settings:
-    """Per-invocation settings, built by the callback and handed to commands via ctx.obj."""
-
-    db: Path
-    debug: bool
-    out: Console
-    err: Console
-
-
-def default_db() -> Path:
-    """The platform's per-user data folder (used when neither --db nor $CATALOG_DB is set)."""
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("catalog", appauthor=False)) / "catalog.json"
-
-
-def _version(value: bool) -> None:
-    if value:
-        sys.stdout.write(f"catalog {__version__}\n")
-        raise typer.Exit()
-
-
-@app.callback()
-def _main(
-    ctx: typer.Context,
-    db: Annotated[
-        Path | None,
-        typer.Option(
-            "--db",
-            envvar="CATALOG_DB",
-            help="Catalog file (default: $CATALOG_DB, else the user data folder).",
-            show_default=False,
-            dir_okay=False,
-        ),
-    ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version and exit."
-        ),
-    ] = False,
-) -> None:
-    """An offline catalog of podcast and radio episodes and the people on them."""
-    ctx.obj = Settings(
-        db=db or default_db(),
-        debug=debug,
-        out=Console(highlight=False),
-        err=Console(stderr=True, highlight=False),
-    )
-
-
-def user_errors(fn: F) -> F:
-    """The error boundary: a CatalogError becomes `error: …` on stderr and exit 1 (2 for usage).
-
-    With --debug the exception propagates, so its traceback is shown.
-    """
-
-    @functools.wraps(fn)
-    def wrapper(ctx: typer.Context, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(ctx, *args, **kwargs)
-        except CatalogError as exc:
-            settings: Settings | None = ctx.obj if isinstance(ctx.obj, Settings) else None
-            if settings is not None and settings.debug:
-                raise
-            err = settings.err if settings else Console(stderr=True)
-            from catalog.ui import safe
-
-            err.print(Text.assemble(("error: ", "bold red"), safe(str(exc))), soft_wrap=True)
-            raise typer.Exit(2 if isinstance(exc, UsageError) else 1) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _settings(ctx: typer.Context) -> Settings:
-    assert isinstance(ctx.obj, Settings)
-    return ctx.obj
-
-
-def _open_store(settings: Settings) -> Store:
+if TYPE_CHECKING:
     from catalog.store import Store
-
-    return Store(settings.db)
-
-
-def emit_json(data: Any) -> None:
-    """JSON on stdout: UTF-8 text, with the C1 controls and bidi/format marks escaped as
-    \\uXXXX (JSON itself escapes the C0 controls), so a terminal never acts on them."""
-    from catalog.normalize import UNSAFE_BEYOND_C0
-
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    text = UNSAFE_BEYOND_C0.sub(lambda m: json.dumps(m.group())[1:-1], text)
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 def _run_ingest(settings: Settings, job: Callable[..., Any], as_json: bool) -> None:
@@ -202,8 +89,8 @@ def ingest(
     from catalog import pipeline
     from catalog.fetch import FetchSettings
 
-    settings = _settings(ctx)
-    store = _open_store(settings)
+    settings = get_settings(ctx)
+    store = open_store(settings)
     fetch_settings = FetchSettings(timeout=timeout, max_bytes=max_mb * 1024 * 1024)
     _run_ingest(
         settings,
@@ -211,7 +98,7 @@ def ingest(
             pipeline.ingest,
             store,
             sources,
-            now=_now(),
+            now=now(),
             settings=fetch_settings,
             debug=settings.debug,
         ),
@@ -231,14 +118,14 @@ def refresh(
     from catalog import pipeline
     from catalog.fetch import FetchSettings
 
-    settings = _settings(ctx)
-    store = _open_store(settings)
+    settings = get_settings(ctx)
+    store = open_store(settings)
     _run_ingest(
         settings,
         functools.partial(
             pipeline.refresh,
             store,
-            now=_now(),
+            now=now(),
             settings=FetchSettings(timeout=timeout, max_bytes=max_mb * 1024 * 1024),
             debug=settings.debug,
         ),
@@ -267,8 +154,8 @@ def shows(
     """List the shows: episode counts, first and last episode, last refresh status."""
     from catalog import ui
 
-    settings = _settings(ctx)
-    store = _open_store(settings)
+    settings = get_settings(ctx)
+    store = open_store(settings)
     all_shows = sorted(store.shows(), key=lambda s: (s.get("title") or "").casefold())
     stats = _show_stats(store.episodes())
     if as_json:
@@ -282,7 +169,7 @@ def shows(
     settings.out.print(ui.shows_table(all_shows, stats, settings.out.width))
 
 
-def _resolve_shows(store: Store, refs: list[str]) -> frozenset[str]:
+def resolve_shows(store: Store, refs: list[str]) -> frozenset[str]:
     from catalog.normalize import fold
 
     all_shows = store.shows()
@@ -326,10 +213,10 @@ def list_(
     """List episodes, newest first."""
     from catalog import query, ui
 
-    settings = _settings(ctx)
-    store = _open_store(settings)
+    settings = get_settings(ctx)
+    store = open_store(settings)
     flt = query.EpisodeFilter(
-        show_ids=_resolve_shows(store, show) if show else None,
+        show_ids=resolve_shows(store, show) if show else None,
         since=query.date_bound(since, end=False) if since else None,
         until=query.date_bound(until, end=True) if until else None,
         search=search,
@@ -363,19 +250,11 @@ def show_(
     """Show one episode in detail: every stored field, credits included."""
     from catalog import pipeline, ui
 
-    settings = _settings(ctx)
-    store = _open_store(settings)
+    settings = get_settings(ctx)
+    store = open_store(settings)
     ep = pipeline.find_episode(store, episode)
     if as_json:
         emit_json(ep)
         return
-    settings.out.print(ui.episode_panel(ep, store.get("shows", ep["show_id"])))
-
-
-def main() -> None:
-    """Console-script entry point."""
-    try:
-        app()
-    except KeyboardInterrupt:  # pragma: no cover - interactive only
-        sys.stderr.write("interrupted\n")
-        sys.exit(130)
+    summary = store.get("summaries", ep["summary_id"]) if ep.get("summary_id") else None
+    settings.out.print(ui.episode_panel(ep, store.get("shows", ep["show_id"]), summary))

@@ -1,0 +1,408 @@
+"""Commands about scraped summaries and matching: `summaries …` and `match …`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.text import Text
+
+from catalog.cli.common import (
+    JsonFlag,
+    Settings,
+    app,
+    emit_json,
+    get_settings,
+    now,
+    open_store,
+    user_errors,
+)
+from catalog.errors import NotFoundError, UsageError
+
+summaries_app = typer.Typer(help="Scraped episode pages: import, list, show.", no_args_is_help=True)
+match_app = typer.Typer(
+    help="Summary ↔ episode matches: review, log, undo, set, clear.", no_args_is_help=True
+)
+app.add_typer(summaries_app, name="summaries")
+app.add_typer(match_app, name="match")
+
+AutoOpt = Annotated[
+    float, typer.Option("--auto", min=0, max=1, help="Accept matches scoring at least this.")
+]
+ReviewOpt = Annotated[
+    float, typer.Option("--review", min=0, max=1, help="Queue for review from this score up.")
+]
+STATES = ("auto", "accepted", "manual", "review", "unmatched", "rejected")
+
+
+def _thresholds(auto: float, review: float) -> Any:
+    from catalog.match import Thresholds
+
+    if review > auto:
+        raise UsageError(f"--review {review} is above --auto {auto}")
+    return Thresholds(auto=auto, review=review)
+
+
+def _show_ids(settings: Settings, shows: list[str] | None) -> set[str] | None:
+    if not shows:
+        return None
+    from catalog.cli.episodes import resolve_shows
+
+    return set(resolve_shows(open_store(settings), shows))
+
+
+@summaries_app.command("import")
+@user_errors
+def import_(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Page files (.txt, .html) or folders of them.", show_default=False),
+    ],
+    show: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--show", "-s", help="Match only against this show (repeatable).", show_default=False
+        ),
+    ] = None,
+    auto: AutoOpt = 0.75,
+    review: ReviewOpt = 0.45,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Import scraped episode pages, extract their credits and match them to episodes.
+
+    The same page imported twice is a no-op (pages are identified by their content).
+    Matches scoring at least --auto are accepted; those from --review up wait in
+    `catalog match review`; the rest stay unmatched.
+    """
+    from catalog import review as rv
+    from catalog import ui
+
+    settings = get_settings(ctx)
+    store = open_store(settings)
+    rows = rv.import_pages(
+        store,
+        paths,
+        now=now(),
+        thresholds=_thresholds(auto, review),
+        show_ids=_show_ids(settings, show),
+    )
+    if as_json:
+        emit_json(
+            {"pages": [r.as_dict() for r in rows], "failed": sum(r.status == "error" for r in rows)}
+        )
+    else:
+        settings.out.print(ui.page_report_table(rows, settings.out.width))
+        for row in rows:
+            if row.error:
+                settings.err.print(
+                    Text.assemble(("error: ", "red"), ui.safe(row.error)), soft_wrap=True
+                )
+    if any(r.status == "error" for r in rows):
+        raise typer.Exit(1)
+
+
+@summaries_app.command("list")
+@user_errors
+def list_summaries(
+    ctx: typer.Context,
+    state: Annotated[
+        str | None, typer.Option(help=f"Only this state: {', '.join(STATES)}.", show_default=False)
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List imported summaries with their match state."""
+    from catalog import ui
+
+    if state is not None and state not in STATES:
+        raise UsageError(f"unknown state {state!r}: use one of {', '.join(STATES)}")
+    settings = get_settings(ctx)
+    docs = open_store(settings).all("summaries")
+    docs = [d for d in docs if state is None or d.get("state") == state]
+    docs.sort(key=lambda d: (d.get("title") or "").casefold())
+    if as_json:
+        emit_json(docs)
+        return
+    if not docs:
+        settings.err.print("no summaries" + (f" in state {state}" if state else ""))
+        return
+    settings.out.print(ui.summaries_table(docs, settings.out.width))
+
+
+@summaries_app.command("show")
+@user_errors
+def show_summary(
+    ctx: typer.Context,
+    summary: Annotated[
+        str, typer.Argument(help="Summary id or unique prefix.", show_default=False)
+    ],
+    as_json: JsonFlag = False,
+) -> None:
+    """Show one summary: dates, match, candidates, credits, mentions and text."""
+    from catalog import review as rv
+    from catalog import ui
+
+    settings = get_settings(ctx)
+    store = open_store(settings)
+    doc = rv.find_summary(store, summary)
+    if as_json:
+        emit_json(doc)
+        return
+    episode = store.get("episodes", doc["episode_id"]) if doc.get("episode_id") else None
+    settings.out.print(ui.summary_panel(doc, episode))
+    if doc.get("candidates"):
+        settings.out.print(_candidates(store, doc["candidates"], settings))
+
+
+def _candidates(store: Any, candidates: list[dict[str, Any]], settings: Settings) -> Any:
+    from catalog import ui
+
+    episodes = {c["episode_id"]: store.get("episodes", c["episode_id"]) or {} for c in candidates}
+    shows = {s["id"]: s for s in store.shows()}
+    return ui.candidates_table(candidates, episodes, shows, settings.out.width)
+
+
+@match_app.command("run")
+@user_errors
+def run(
+    ctx: typer.Context,
+    auto: AutoOpt = 0.75,
+    review: ReviewOpt = 0.45,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show, change nothing.")] = False,
+) -> None:
+    """Match again the summaries still unmatched or waiting for review (after new ingests).
+
+    Decisions made by a person (accepted, set, rejected) are left alone.
+    """
+    from catalog import review as rv
+    from catalog import ui
+
+    settings = get_settings(ctx)
+    store = open_store(settings)
+    ids = [s["id"] for s in store.all("summaries") if s.get("state") in {"unmatched", "review"}]
+    outcome = rv.run_matching(
+        store, ids, now=now(), thresholds=_thresholds(auto, review), dry_run=dry_run
+    )
+    rows = [rv.PageReport(source=sid, status="new", summary_id=sid,
+                          title=(store.get("summaries", sid) or {}).get("title"), state=state,
+                          episode_id=cand.episode_id if cand else None,
+                          score=cand.score if cand else None)
+            for sid, (state, cand) in outcome.items()]  # fmt: skip
+    settings.out.print(ui.page_report_table(rows, settings.out.width))
+    if dry_run:
+        settings.err.print("dry run: nothing changed")
+
+
+@match_app.command("review")
+@user_errors
+def review_queue(
+    ctx: typer.Context,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes", "-y", help="Accept every suggestion scoring at least --min, without asking."
+        ),
+    ] = False,
+    minimum: Annotated[
+        float, typer.Option("--min", min=0, max=1, help="With --yes: the lowest score to accept.")
+    ] = 0.6,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be done.")] = False,
+) -> None:
+    """Go through the summaries waiting for review, best first.
+
+    For each: accept the suggestion (a), pick candidate 1-5, search (s) for another
+    episode, skip (k), mark unmatched (u), or quit (q). Every decision is logged
+    (`catalog match log`) and can be undone (`catalog match undo`).
+    """
+    from catalog import review as rv
+    from catalog import ui
+
+    settings = get_settings(ctx)
+    store = open_store(settings)
+    queue = rv.pending(store)
+    if not queue:
+        settings.err.print("nothing to review")
+        return
+    if yes or dry_run:
+        for doc in queue:
+            ok = doc.get("suggested") and (doc.get("score") or 0) >= minimum
+            verb = "accept" if ok else "leave"
+            settings.out.print(
+                Text.assemble(
+                    (f"{verb:6} ", "green" if ok else "yellow"),
+                    doc["id"][:8],
+                    " ",
+                    ui.safe(doc.get("title")),
+                    f"  ({doc.get('score') or 0:.2f})",
+                )
+            )
+            if ok and yes and not dry_run:
+                rv.decide(
+                    store,
+                    doc["id"],
+                    "accept",
+                    now=now(),
+                    reason=f"--yes at score {doc.get('score') or 0:.2f} >= {minimum}",
+                )
+        if dry_run:
+            settings.err.print("dry run: nothing changed")
+        return
+    _interactive(settings, store, queue)
+
+
+def _interactive(settings: Settings, store: Any, queue: list[dict[str, Any]]) -> None:
+    from rich.prompt import Prompt
+
+    from catalog import match as mt
+    from catalog import review as rv
+    from catalog import ui
+
+    console = settings.out
+    for n, doc in enumerate(queue, 1):
+        candidates = doc.get("candidates") or []
+        while True:
+            console.rule(f"{n} of {len(queue)}")
+            console.print(ui.summary_panel(doc, body_chars=600))
+            if candidates:
+                console.print(_candidates(store, candidates, settings))
+            else:
+                console.print("no candidates")
+            choices = ["a", "s", "k", "u", "q"] + [str(i) for i in range(1, len(candidates) + 1)]
+            answer = Prompt.ask(
+                "[a]ccept #1, pick 1-5, [s]earch, s[k]ip, [u]nmatched, [q]uit",
+                choices=choices,
+                default="k",
+                show_choices=False,
+                console=console,
+            )
+            if answer == "q":
+                return
+            if answer == "k":
+                break
+            if answer == "u":
+                rv.decide(store, doc["id"], "reject", now=now(), reason="marked unmatched")
+                break
+            if answer == "s":
+                text = Prompt.ask("search episode titles", console=console)
+                index = mt.EpisodeIndex(store.episodes())
+                candidates = [{"episode_id": c.episode_id, "score": c.score,
+                               "reasons": c.reasons}
+                              for c in mt.search(text, index, doc)]  # fmt: skip
+                continue
+            pick = 0 if answer == "a" else int(answer) - 1
+            if not candidates:
+                continue
+            rv.decide(
+                store,
+                doc["id"],
+                "accept",
+                now=now(),
+                episode_id=candidates[pick]["episode_id"],
+                reason=f"picked candidate {pick + 1} in review",
+            )
+            break
+
+
+@match_app.command("log")
+@user_errors
+def log_(
+    ctx: typer.Context,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=1, help="Only the last N decisions.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Every match decision, automatic or by hand, with its time and reason."""
+    from catalog import ui
+
+    settings = get_settings(ctx)
+    entries = sorted(open_store(settings).all("decisions"), key=lambda d: int(d["id"]))
+    if limit:
+        entries = entries[-limit:]
+    if as_json:
+        emit_json(entries)
+        return
+    if not entries:
+        settings.err.print("no decisions yet")
+        return
+    settings.out.print(ui.decisions_table(entries, settings.out.width))
+
+
+@match_app.command("undo")
+@user_errors
+def undo(
+    ctx: typer.Context,
+    decision: Annotated[
+        str | None,
+        typer.Argument(
+            help="Decision number from `catalog match log` (default: the latest).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Undo a match decision, restoring what it replaced."""
+    from catalog import review as rv
+    from catalog import ui
+
+    settings = get_settings(ctx)
+    entry = rv.undo(open_store(settings), decision, now=now())
+    settings.out.print(
+        ui.safe(f"{entry['reason']}: summary {entry['summary_id'][:8]} is {entry['state']} again")
+    )
+
+
+@match_app.command("set")
+@user_errors
+def set_(
+    ctx: typer.Context,
+    episode: Annotated[
+        str, typer.Argument(help="Episode id or unique prefix.", show_default=False)
+    ],
+    summary: Annotated[
+        str, typer.Argument(help="Summary id or unique prefix.", show_default=False)
+    ],
+) -> None:
+    """Match a summary to an episode by hand (for scripts); logged like any decision."""
+    from catalog import pipeline, ui
+    from catalog import review as rv
+
+    settings = get_settings(ctx)
+    store = open_store(settings)
+    ep = pipeline.find_episode(store, episode)
+    entry = rv.decide(
+        store,
+        rv.find_summary(store, summary)["id"],
+        "set",
+        now=now(),
+        episode_id=ep["id"],
+        reason="set by hand",
+    )
+    settings.out.print(
+        ui.safe(
+            f"summary {entry['summary_id'][:8]} → episode {ep['id'][:8]} {ep.get('title') or ''}"
+        )
+    )
+
+
+@match_app.command("clear")
+@user_errors
+def clear(
+    ctx: typer.Context,
+    episode: Annotated[
+        str, typer.Argument(help="Episode id or unique prefix.", show_default=False)
+    ],
+) -> None:
+    """Detach the summary matched to an episode; logged, and undoable."""
+    from catalog import pipeline, ui
+    from catalog import review as rv
+
+    settings = get_settings(ctx)
+    store = open_store(settings)
+    ep = pipeline.find_episode(store, episode)
+    try:
+        entry = rv.clear_episode(store, ep["id"], now=now())
+    except NotFoundError:
+        raise NotFoundError(f"episode {ep['id'][:8]} has no summary") from None
+    settings.out.print(
+        ui.safe(f"summary {entry['summary_id'][:8]} detached from episode {ep['id'][:8]}")
+    )

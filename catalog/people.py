@@ -195,6 +195,19 @@ PATTERNS: list[tuple[str, re.Pattern[str], float]] = [
      re.compile(r"\b(?:[Oo]ur|[Mm]y|[Tt]his week's) guests? (?:[\w ]{0,20} )?(?:is|are) " + _TAIL),
      0.8),
 ]  # fmt: skip
+# Words one of which a sentence must contain before a phrasing's regex is tried.
+TRIGGERS = {
+    "joined-by": ("joined",), "we-are-joined": ("joined",),
+    "joins": ("join", "return", "is back"),
+    "talks-with": ("talk", "speak", "spoke", "chat", "sit", "sat ", "catch", "caught", "interv",
+                   "welcom", "ask", "hear", "convers"),
+    "tells": ("tell", "told", "discuss", "explain", "share"),
+    "and-discuss": ("discuss", "look at", "talk", "examine", "consider", "debate", "weigh",
+                    "assess", "explore"),
+    "host-guest-is": ("guest",), "interviews": ("interv", "welcom"),
+    "with-guest": ("guest",), "guest-label": ("guest",), "host-label": ("host",),
+    "hosted-by": ("hosted",), "our-guest": ("guest",), "guest-is": ("guest",),
+}  # fmt: skip
 # "Name - Role | topic, topic" (radio programme listings)
 _DASH_LINE = re.compile(
     rf"^(?P<name>{NAME})\s+[-–—]\s+(?P<bio>[^|]{{3,120}}?)\s*\|\s*(?P<rest>.*)$"
@@ -358,7 +371,10 @@ def extract(text: str, *, source: str = "description") -> Extraction:
         if pronoun and last_guest is not None and not last_guest["bio"]:
             last_guest["bio"], site = clean_bio(pronoun.group("bio"))
             last_guest["href"] = last_guest["href"] or site
+        low = sentence.lower()
         for evidence, pattern, confidence in PATTERNS:
+            if not any(word in low for word in TRIGGERS[evidence]):
+                continue  # a cheap test first: most sentences name no one
             match = pattern.search(sentence)
             if not match:
                 continue

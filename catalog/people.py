@@ -125,15 +125,15 @@ def clean_bio(bio: str) -> tuple[str | None, str | None]:
     bio = re.sub(r"^(?:who|which) (?:is|was)\s+", "", bio)
     site = website_of(bio)
     if site:
-        # Drop the clause that carries the address ("who writes at x.com", "(x.com)").
-        cut = re.search(
-            r"\s*(?:,\s*)?(?:\bwho\b|\bwhich\b|\bat\b|\bof\b|\(|\bhttps?:|www\.)"
-            r"[^,;]*$",
-            bio,
-        )
+        # Drop the clause that carries the address: "who runs x.com", "at x.com", "(x.com)".
         domain_at = bio.lower().find(site.split("//", 1)[1].split("/")[0].lower())
-        if cut and cut.start() <= domain_at:
-            bio = bio[: cut.start()]
+        head = bio[: max(domain_at, 0)]
+        who = re.search(r"\s*,?\s*\b(?:who|which)\b", head)
+        others = list(re.finditer(r"\s*,?\s*(?:\bat\b|\(|\bhttps?:|\bwww\.)", head))
+        if who:
+            bio = bio[: who.start()]
+        elif others:
+            bio = bio[: others[-1].start()]
         elif domain_at >= 0:
             bio = bio[:domain_at]
         bio = bio.strip(" ,;:-–—(")

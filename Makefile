@@ -39,10 +39,13 @@ demo: $(STAMP)  ## ingest the bundled feeds/ into a throw-away catalog and brows
 	echo "== catalog ingest feeds/   (throw-away catalog in $$tmp)"; \
 	$(VENV)/bin/catalog ingest feeds/; \
 	echo; echo "== catalog shows"; $(VENV)/bin/catalog shows; \
+	echo; echo "== catalog summaries import feeds/summaries/   (scraped pages → episodes)"; \
+	$(VENV)/bin/catalog summaries import feeds/summaries/; \
 	echo; echo "== catalog list"; $(VENV)/bin/catalog list; \
 	id=$$($(VENV)/bin/catalog list --search "Lavrov Tillerson" --limit 1 --json \
 	      | $(PY) -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])'); \
 	echo; echo "== catalog show $$id"; $(VENV)/bin/catalog show $$id; \
+	echo; echo "== catalog match log --limit 5"; $(VENV)/bin/catalog match log --limit 5; \
 	rm -rf "$$tmp"
 
 bench: $(STAMP)  ## benchmarks (ratios to baselines measured in the same run)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from rich.table import Table
 from rich.text import Text
 
 from catalog.cli.common import (
@@ -154,12 +155,14 @@ def show_summary(
         settings.out.print(_candidates(store, doc["candidates"], settings))
 
 
-def _candidates(store: Any, candidates: list[dict[str, Any]], settings: Settings) -> Any:
+def _candidates(
+    store: Any, candidates: list[dict[str, Any]], settings: Settings, width: int | None = None
+) -> Any:
     from catalog import ui
 
     episodes = {c["episode_id"]: store.get("episodes", c["episode_id"]) or {} for c in candidates}
     shows = {s["id"]: s for s in store.shows()}
-    return ui.candidates_table(candidates, episodes, shows, settings.out.width)
+    return ui.candidates_table(candidates, episodes, shows, width or settings.out.width)
 
 
 @match_app.command("run")
@@ -262,11 +265,20 @@ def _interactive(settings: Settings, store: Any, queue: list[dict[str, Any]]) ->
         candidates = doc.get("candidates") or []
         while True:
             console.rule(f"{n} of {len(queue)}")
-            console.print(ui.summary_panel(doc, body_chars=600))
-            if candidates:
-                console.print(_candidates(store, candidates, settings))
+            panel = ui.summary_panel(doc, body_chars=600)
+            wide = console.width >= 140  # the page and its candidates side by side
+            width = (console.width * 3) // 5 - 2 if wide else None
+            table = (_candidates(store, candidates, settings, width) if candidates
+                     else "no candidates")  # fmt: skip
+            if wide:
+                grid = Table.grid(padding=(0, 2))
+                grid.add_column(ratio=2)
+                grid.add_column(ratio=3)
+                grid.add_row(panel, table)
+                console.print(grid)
             else:
-                console.print("no candidates")
+                console.print(panel)
+                console.print(table)
             choices = ["a", "s", "k", "u", "q"] + [str(i) for i in range(1, len(candidates) + 1)]
             answer = Prompt.ask(
                 "[a]ccept #1, pick 1-5, [s]earch, s[k]ip, [u]nmatched, [q]uit",

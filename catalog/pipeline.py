@@ -445,6 +445,7 @@ def _merge(
                 "last_seen": stamp,
                 "updated_at": stamp,
                 "absent_since": None,
+                "summary_id": None,
             }
             row.new += 1
         else:

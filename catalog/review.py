@@ -114,7 +114,7 @@ def import_pages(
     """
     rows: list[PageReport] = []
     new_docs: list[dict[str, Any]] = []
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # digest → title, for a page given twice in one call
     for path in expand_pages(paths):
         row = PageReport(source=str(path))
         rows.append(row)
@@ -123,12 +123,12 @@ def import_pages(
             row.summary_id = digest
             if digest in seen or store.has("summaries", digest):
                 existing = store.get("summaries", digest) or {}
-                row.status, row.title = "unchanged", existing.get("title")
+                row.status = "unchanged"
+                row.title = existing.get("title") or seen.get(digest)
                 row.state, row.episode_id = existing.get("state"), existing.get("episode_id")
-                seen.add(digest)
                 continue
-            seen.add(digest)
             doc = build_summary(digest, text, path, now)
+            seen[digest] = doc["title"]
             new_docs.append(doc)
             row.title = doc["title"]
             row.guests = [c["name"] for c in doc["credits"] if c["role"] == "guest"]
@@ -145,7 +145,7 @@ def import_pages(
                 show_ids=show_ids,
             )
         for row in rows:
-            if row.summary_id in outcome and row.status == "new":
+            if row.summary_id in outcome and row.status != "error":
                 state, cand = outcome[row.summary_id]
                 row.state = state
                 row.episode_id = cand.episode_id if cand else None
@@ -298,13 +298,14 @@ def decide(
                 raise NotFoundError(f"no episode with id {target!r}")
             for other in store.all("summaries"):
                 if other["id"] != doc["id"] and other.get("episode_id") == target:
+                    before = _snapshot(other)
                     _set(store, other, "unmatched", None)  # one summary per episode
                     log(
                         store,
                         now,
                         other,
                         "clear",
-                        _snapshot(other),
+                        before,
                         reason=f"episode {target} given to summary {doc['id']}",
                     )
             _set(store, doc, "accepted" if action == "accept" else "manual", target)

@@ -254,6 +254,7 @@ def review_queue(
 
 
 def _interactive(settings: Settings, store: Any, queue: list[dict[str, Any]]) -> None:
+    from rich.markup import escape
     from rich.prompt import Prompt
 
     from catalog import match as mt
@@ -281,7 +282,7 @@ def _interactive(settings: Settings, store: Any, queue: list[dict[str, Any]]) ->
                 console.print(table)
             choices = ["a", "s", "k", "u", "q"] + [str(i) for i in range(1, len(candidates) + 1)]
             answer = Prompt.ask(
-                "[a]ccept #1, pick 1-5, [s]earch, s[k]ip, [u]nmatched, [q]uit",
+                escape("[a]ccept #1, pick 1-5, [s]earch, s[k]ip, [u]nmatched, [q]uit"),
                 choices=choices,
                 default="k",
                 show_choices=False,

@@ -212,7 +212,10 @@ def datetime_to_iso(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-_TITLES = {"dr", "mr", "mrs", "ms", "miss", "prof", "professor", "sir", "dame", "rev", "fr"}
+_TITLES = {
+    "dr", "mr", "mrs", "ms", "miss", "prof", "professor", "sir", "dame", "rev", "fr", "lt",
+    "gen", "col", "maj", "capt", "cpt", "brig", "adm", "sgt", "cmdr", "hon",
+}  # fmt: skip
 
 
 def person_key(name: str) -> str:

@@ -38,6 +38,8 @@ ROLE_NOUNS = {
     "veteran", "bestselling", "best-selling", "award-winning", "investigative", "political",
     "legal", "independent", "senior", "retired", "film", "music", "science", "tech", "travel",
     "cartoonist", "illustrator", "engineer", "astronaut", "athlete", "player", "critic",
+    "futurist", "publisher", "renowned", "host", "co-host", "strategist", "chronicler",
+    "specialist", "thinker", "technologist", "banker", "trader", "farmer",
 }  # fmt: skip
 # Capitalised words that start sentences or name things, never people.
 _NOT_NAME_START = {
@@ -62,6 +64,8 @@ _NOT_PERSON_WORDS = {
     "August", "September", "October", "November", "December", "Facebook", "Twitter",
     "Telegram", "Google", "Apple", "Spotify", "YouTube", "Korea", "Arabia", "Africa",
     "America", "Europe", "Asia", "Kong", "Zealand", "Lanka", "Emirates", "Peninsula",
+    "Policy", "Affairs", "Review", "Magazine", "Journal", "Times", "Post", "Prize", "Award",
+    "Awards", "Economics", "Economy", "Studies", "Media", "Network", "Press", "Books",
 }  # fmt: skip
 _PRONOUNS = {"he", "she", "they", "him", "her", "them"}
 
@@ -90,6 +94,8 @@ def _is_name(text: str) -> bool:
         return False
     if any(t.strip(".,") in _NOT_PERSON_WORDS for t in tokens):
         return False
+    if any(t.endswith(("'s", "’s")) for t in tokens):  # "Richard Thaler’s Nobel Prize"
+        return False
     return all(t[0].isupper() or t.islower() for t in tokens)
 
 
@@ -97,9 +103,16 @@ def _strip_role_prefix(name: str) -> tuple[str, str]:
     """'Historian Ruth Calloway' → ('Ruth Calloway', 'Historian')."""
     tokens = name.split()
     prefix: list[str] = []
-    while len(tokens) > 2 and tokens[0].lower() in ROLE_NOUNS:
+    while len(tokens) > 2 and _singular(tokens[0].lower()) in ROLE_NOUNS:
         prefix.append(tokens.pop(0))
+    if len(tokens[-1]) > 2:  # "Vivek Kaul." at a sentence end; keep initials ("J.")
+        tokens[-1] = tokens[-1].rstrip(".")
     return " ".join(tokens), " ".join(prefix)
+
+
+def _singular(word: str) -> str:
+    """'economists' → 'economist' (for role words)."""
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def website_of(text: str) -> str | None:
@@ -165,6 +178,7 @@ PATTERNS: list[tuple[str, re.Pattern[str], float]] = [
     # "X joins Y to discuss", "X, author of …, joins us", "Historian X joins Y"
     ("joins", re.compile(
         r"(?P<guests>.+?)\s+(?:joins?|joined|returns? to|is back (?:on|with))\s+"
+        r"(?:(?:co-)?hosts? )?"
         rf"(?P<hosts>{NAME}(?:\s*(?:,|and|&)\s*{NAME})*|us|the show|the program(?:me)?|"
         r"the podcast|me)\b"),
      0.85),
@@ -172,8 +186,10 @@ PATTERNS: list[tuple[str, re.Pattern[str], float]] = [
     ("talks-with", re.compile(rf"{_HOSTS}\s+{_CHAT}\s+(?:to|with|from)?\s*{_TAIL}"), 0.8),
     # "Mei-Ling Harcourt tells Andrew Korybko why…", "X discusses with Y"
     ("tells", re.compile(
-        rf"(?P<guests>{NAME}(?:,[^,]{{3,120}},)?)\s+(?:tells|told|discuss(?:es)? with|"
-        rf"explains to|shares with)\s+(?P<hosts>{NAME})"), 0.75),
+        rf"(?P<guests>{NAME}(?:,[^,]{{3,120}},)?(?: and {NAME})?)\s+(?:tells|told|"
+        rf"discuss(?:es)? with|explains to|shares? with|"
+        rf"shares? (?:his|her|their) (?:\w+ )?(?:insights|views|thoughts|stories|story|"
+        rf"expertise|experiences?) with)\s+(?P<hosts>{NAME})"), 0.75),
     # "Andrew Korybko and Prague-based security analyst Jiří Novák discuss…"
     ("and-discuss", re.compile(
         rf"(?P<hosts>{NAME}) and (?P<guests>(?:[\w-]+ ){{1,4}}{NAME}) (?:discuss|look at|talk|"
@@ -266,13 +282,32 @@ _NOT_ROLES = {
 
 def _is_role_word(word: str) -> bool:
     """'historian', 'beekeeper', 'consultant': a word that says what someone does."""
-    low = word.lower().strip(",")
+    low = _singular(word.lower().strip(","))
     if low in ROLE_NOUNS:
         return True
     return (
         low not in _NOT_ROLES
         and re.fullmatch(r"[a-z-]{4,}(?:er|or|ist|ian|ant|ent)", low) is not None
     )
+
+
+# Phrasings where the guest comes first, as the subject ("X joins Y", "X tells Y").
+_GUEST_FIRST = {"joins", "tells"}
+
+
+def _resolve_subject(text: str, recent: list[str]) -> list[tuple[str, str]]:
+    """Who "He", "They", "Prem" or "…, and Vivek Kaul" is, before a verb like "joins"."""
+    subject = text.strip().strip(",")
+    if subject in {"He", "She"} and recent:
+        return [(recent[0], "")]
+    if subject == "They" and recent:
+        return [(name, "") for name in recent]
+    if re.fullmatch(rf"[{_UP}][\w'’\-]+", subject):  # a first name used alone
+        for name in recent:
+            if name.split()[0] == subject:
+                return [(name, "")]
+        return []
+    return _names_before_verb(text)
 
 
 def _role_and_name(text: str, pos: int) -> tuple[list[str], re.Match[str]] | None:
@@ -284,7 +319,9 @@ def _role_and_name(text: str, pos: int) -> tuple[list[str], re.Match[str]] | Non
         lead = [w.strip() for w in words[:k]]
         if k and not (
             _is_role_word(lead[-1])
-            and all(w.islower() or "-" in w or w.lower() in ROLE_NOUNS for w in lead)
+            and lead[-1].islower()
+            # "Renowned journalist X", "China expert X": the first word may be capitalised
+            and all(w.islower() or "-" in w or n == 0 for n, w in enumerate(lead))
         ):
             offset += len(words[k]) if k < len(words) else 0
             continue
@@ -298,6 +335,20 @@ def _role_and_name(text: str, pos: int) -> tuple[list[str], re.Match[str]] | Non
 
 def _names_with_bios(text: str) -> list[tuple[str, str]]:
     """Read "A, bio, and B, bio" / "A and B" / "writer A" into (name, bio) pairs."""
+    return _parse_names(text)[0]
+
+
+def _names_before_verb(text: str) -> list[tuple[str, str]]:
+    """The list of names that ends a text ("India faces a jobs crisis, and Vivek Kaul")."""
+    for match in _NAME_RE.finditer(text):
+        found, complete = _parse_names(text[match.start() :])
+        if found and complete:
+            return found
+    return []
+
+
+def _parse_names(text: str) -> tuple[list[tuple[str, str]], bool]:
+    """(name, bio) pairs, and whether they took up the whole text."""
     text = re.sub(r"[.!?]+$", "", text.strip())
     found: list[tuple[str, str]] = []
     pos = 0
@@ -306,14 +357,14 @@ def _names_with_bios(text: str) -> list[tuple[str, str]]:
         pos += lead.end() if lead else 0
         found_name = _role_and_name(text, pos)
         if found_name is None:
-            break
+            return found, not text[pos:].strip(" ,")
         role_words, match = found_name
         name, prefix = _strip_role_prefix(match.group(0))
         pos = match.end()
         bio = " ".join(w for w in [*role_words, prefix] if w and w not in {"a", "an", "the", "and"})
         if _STOP_AFTER_NAME.match(text, pos):
             found.append((name, bio))
-            break
+            return found, False
         tail = text[pos:]
         # "Tamsin Okoro of the Eastside Growers Collective and beekeeper Luis Ferreira"
         of = re.match(r"\s+((?:of|from|at) (?:the )?[^,]{3,80}?)(?=\s+(?:and|&)\s+|\s*,|$)", tail)
@@ -326,7 +377,7 @@ def _names_with_bios(text: str) -> list[tuple[str, str]]:
         is_a = re.match(r"\s+(?:is|was)\s+((?:a|an|the)\s.+)$", tail)
         if is_a:
             found.append((name, is_a.group(1)))
-            break
+            return found, True
         # An appositive: ", bio" up to ", and NAME", " and NAME," or the verb phrase after it.
         if tail.startswith(","):
             rest = _STOP_AFTER_BIO.sub("", tail[1:])
@@ -337,9 +388,9 @@ def _names_with_bios(text: str) -> list[tuple[str, str]]:
                 pos += 1 + len(rest[: nxt.start()] if nxt else rest)
                 if not nxt:
                     found.append((name, bio))
-                    break
+                    return found, True
         found.append((name, bio))
-    return found
+    return found, True
 
 
 def _credit(
@@ -359,7 +410,10 @@ def extract(text: str, *, source: str = "description") -> Extraction:
     seen: dict[tuple[str, str], dict[str, Any]] = {}
     sentences = _split_sentences(fix_glued(text))
     last_guest: dict[str, Any] | None = None
+    recent: list[str] = []  # names in the sentence before, for "He joins…", "Prem joins…"
     for sentence in sentences:
+        named = [_strip_role_prefix(m.group(0))[0] for m in _NAME_RE.finditer(sentence)
+                 if _is_name(m.group(0))]  # fmt: skip
         dash = _DASH_LINE.match(sentence)
         if dash and _is_name(dash.group("name")):
             _add(
@@ -380,6 +434,8 @@ def extract(text: str, *, source: str = "description") -> Extraction:
                 continue
             groups = match.groupdict()
             guests = _names_with_bios(groups["guests"]) if groups.get("guests") else []
+            if not guests and evidence in _GUEST_FIRST and groups.get("guests"):
+                guests = _resolve_subject(groups["guests"], recent)
             if "guests" in groups and not guests:
                 continue  # the phrasing matched but named nobody: try the next one
             for name, bio in guests:
@@ -393,6 +449,7 @@ def extract(text: str, *, source: str = "description") -> Extraction:
             name = about.group("name")
             if _is_name(name) and name not in result.mentions:
                 result.mentions.append(clean_line(name))
+        recent = named or recent
     credits = list(seen.values())
     if any(c["evidence"] not in _WEAK for c in credits):
         credits = [c for c in credits if c["evidence"] not in _WEAK]

@@ -186,6 +186,7 @@ def run_matching(
     if dry_run:
         return outcome
     with store.transaction():
+        touched: set[str] = set()
         for sid, (state, cand) in outcome.items():
             doc = docs[sid]
             assert doc is not None
@@ -197,11 +198,13 @@ def run_matching(
             doc["score"] = cand.score if cand else None
             doc["reasons"] = cand.reasons if cand else {}
             if state == "auto" and cand is not None:
-                _set(store, doc, "auto", cand.episode_id)
+                touched |= _set(store, doc, "auto", cand.episode_id, refresh=False)
                 log(store, now, doc, "auto", previous, reason=_why(cand))
             else:
-                _set(store, doc, state, None, suggested=cand.episode_id if cand else None)
-            store.put("summaries", [doc])
+                suggested = cand.episode_id if cand else None
+                touched |= _set(store, doc, state, None, suggested=suggested, refresh=False)
+        for show_id in touched:  # once per show, not once per page
+            derive.refresh_show(store, show_id)
     return outcome
 
 
@@ -220,8 +223,14 @@ def _set(
     state: str,
     episode_id: str | None,
     suggested: str | None = None,
-) -> None:
-    """Point a summary at an episode (or none), keeping the episode side in step."""
+    *,
+    refresh: bool = True,
+) -> set[str]:
+    """Point a summary at an episode (or none), keeping the episode side in step.
+
+    Returns the shows whose derived credits need refreshing; with `refresh` (the default)
+    they are refreshed here, otherwise the caller does it once for a whole batch.
+    """
     old = doc.get("episode_id")
     doc.update(state=state, episode_id=episode_id, suggested=suggested)
     shows: set[str] = set()
@@ -237,8 +246,10 @@ def _set(
         store.put("episodes", [ep])
         shows.add(ep["show_id"])
     store.put("summaries", [doc])
-    for show_id in shows:
-        derive.refresh_show(store, show_id)
+    if refresh:
+        for show_id in shows:
+            derive.refresh_show(store, show_id)
+    return shows
 
 
 def log(

@@ -227,9 +227,7 @@ def test_person_credits_follow_the_spec(cli: Any, rel: str) -> None:
     episodes = cli.json("list")
     # The feed-tag credits (the merged `credits` also carry prose and show-level hosts).
     got = {
-        ep["guid"]: _credit_tuples(ep["credit_inputs"]["feed"])
-        for ep in episodes
-        if ep.get("guid")
+        ep["guid"]: _credit_tuples(ep["credit_inputs"]["feed"]) for ep in episodes if ep.get("guid")
     }
     for ep in episodes:  # and every tagged person is among the merged credits
         merged = {(c["name"], c["role"]) for c in ep["credits"]}

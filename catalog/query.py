@@ -1,17 +1,42 @@
-"""Pure episode filtering and sorting for `list` (the full query language builds on this)."""
+"""Pure query language for episodes, in the spirit of beets' queries and newsboat's filters.
+
+    words "a phrase"          title, description or summary text contains them (any case/accents)
+    field:value               the field contains value      (show title guest host person tag
+                                                             mention guid year date duration)
+    field:=value              the field equals value
+    field::regex              the field matches a regular expression
+    date:2017-05..2017-06     a range (either end may be left open: date:2017.., date:..2018)
+    date:-30d..               relative to today: d, w, m (months), y
+    duration:20m..1h          units s, m, h (a bare number is minutes)
+    -field:value  ^word       negation
+    guest:davis,guest:leon    OR between terms joined by a comma; terms side by side are ANDed
+
+A malformed term raises QueryError naming it.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from catalog.errors import UsageError
-from catalog.normalize import fold
+from catalog.errors import QueryError, UsageError
+from catalog.normalize import fold, person_key
+
+TEXT_FIELDS = ("show", "title", "guest", "host", "person", "tag", "mention", "guid")
+RANGE_FIELDS = ("date", "year", "duration")
+FIELDS = TEXT_FIELDS + RANGE_FIELDS
+ALIASES = {"tags": "tag", "mentions": "mention", "people": "person", "guests": "guest",
+           "hosts": "host", "published": "date", "length": "duration"}  # fmt: skip
+HOST_ROLES = {"host", "co-host", "guest host"}
+SORT_KEYS = ("date", "title", "show", "duration")
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_RELATIVE_RE = re.compile(r"^-(\d+)([dwmy])$")
+_DURATION_RE = re.compile(r"^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$")
+_TERM_RE = re.compile(r"^(?P<field>[a-z]+)(?P<op>::|:=|:)(?P<value>.*)$", re.S)
 
 
 def date_bound(text: str, *, end: bool) -> str:
@@ -40,28 +65,276 @@ def date_bound(text: str, *, end: bool) -> str:
 
 
 @dataclass(frozen=True)
-class EpisodeFilter:
-    """Simple filters: shows (ids), a date range, and words to find."""
+class Term:
+    """One condition: a field (None for free text), an operator, a value, and negation."""
 
-    show_ids: frozenset[str] | None = None
-    since: str | None = None
-    until: str | None = None
-    search: str | None = None
+    field: str | None
+    op: str  # contains | exact | regex | range
+    value: Any
+    negate: bool = False
+    text: str = ""
 
-    def matches(self, ep: dict[str, Any]) -> bool:
-        """True if the episode passes every filter that is set."""
-        if self.show_ids is not None and ep.get("show_id") not in self.show_ids:
-            return False
-        published = ep.get("published")
-        if self.since and (not published or published < self.since):
-            return False
-        if self.until and (not published or published > self.until):
-            return False
-        if self.search:
-            haystack = fold(" ".join([ep.get("title") or "", ep.get("description") or ""]))
-            if not all(word in haystack for word in fold(self.search).split()):
+
+@dataclass
+class Query:
+    """AND of groups; each group is an OR of terms."""
+
+    groups: list[list[Term]] = field(default_factory=list)
+
+    def matches(self, ep: dict[str, Any], ctx: Context) -> bool:
+        """True if the episode satisfies every group."""
+        return all(any(_eval(term, ep, ctx) for term in group) for group in self.groups)
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+
+@dataclass
+class Context:
+    """What a predicate needs beyond the episode: show titles and summary texts by id."""
+
+    show_titles: dict[str, str] = field(default_factory=dict)
+    summary_text: dict[str, str] = field(default_factory=dict)
+
+
+def tokenize(text: str) -> list[str]:
+    """Split on spaces outside double quotes; quotes are kept for the term parser.
+
+    >>> tokenize('guest:davis "putin trump" title:"a b"')
+    ['guest:davis', '"putin trump"', 'title:"a b"']
+    """
+    tokens: list[str] = []
+    buf: list[str] = []
+    quoted = False
+    for ch in text:
+        if ch == '"':
+            quoted = not quoted
+            buf.append(ch)
+        elif ch.isspace() and not quoted:
+            if buf:
+                tokens.append("".join(buf))
+                buf = []
+        else:
+            buf.append(ch)
+    if quoted:
+        raise QueryError(f"unclosed quote in {text.strip()!r}")
+    if buf:
+        tokens.append("".join(buf))
+    return tokens
+
+
+def from_args(args: Sequence[str], *, now: datetime) -> Query:
+    """A query from command-line arguments: each argument is one term, or several terms
+    when it holds field terms separated by spaces; a bare argument with spaces is a phrase."""
+    tokens: list[str] = []
+    for arg in args:
+        if re.search(r"\s", arg.strip()) and not re.search(r"(?:^|\s)[-^]?[a-z]+::?=?", arg):
+            tokens.append('"' + arg.replace('"', "") + '"')
+        else:
+            tokens.extend(tokenize(arg))
+    return parse_tokens(tokens, now=now)
+
+
+def parse(text: str, *, now: datetime) -> Query:
+    """Parse a query string."""
+    return parse_tokens(tokenize(text), now=now)
+
+
+def parse_tokens(tokens: Iterable[str], *, now: datetime) -> Query:
+    """Parse already split terms (see the module docstring for the syntax)."""
+    query = Query()
+    for token in tokens:
+        alternatives = _split_or(token)
+        query.groups.append([_term(alt, now) for alt in alternatives])
+    return query
+
+
+def _split_or(token: str) -> list[str]:
+    """'guest:davis,guest:leon' → two terms; a comma inside a value stays put."""
+    parts = re.split(r",(?=[-^]?[a-z]+::?=?)", token)
+    if len(parts) > 1 and all(_TERM_RE.match(p.lstrip("-^")) for p in parts):
+        return parts
+    return [token]
+
+
+def _unquote(value: str, term: str) -> str:
+    if value.startswith('"'):
+        if len(value) < 2 or not value.endswith('"'):
+            raise QueryError(f"bad term {term!r}: unbalanced quote")
+        return value[1:-1]
+    return value
+
+
+def _term(token: str, now: datetime) -> Term:
+    raw = token
+    negate = token[:1] in {"-", "^"} and len(token) > 1
+    if negate:
+        token = token[1:]
+    match = _TERM_RE.match(token)
+    if not match or token.startswith('"'):
+        value = _unquote(token, raw)
+        if not value.strip():
+            raise QueryError(f"bad term {raw!r}: nothing to search for")
+        return Term(None, "contains", fold(value), negate, raw)
+    name = ALIASES.get(match.group("field"), match.group("field"))
+    if name not in FIELDS:
+        raise QueryError(
+            f"unknown field {match.group('field')!r} in {raw!r} (fields: {', '.join(FIELDS)})"
+        )
+    value = _unquote(match.group("value"), raw)
+    if not value:
+        raise QueryError(f"bad term {raw!r}: no value after {name}:")
+    op = {"::": "regex", ":=": "exact", ":": "contains"}[match.group("op")]
+    if name in RANGE_FIELDS:
+        if op == "regex":
+            raise QueryError(f"bad term {raw!r}: {name} takes a value or a range, not a regex")
+        return Term(name, "range", _range(name, value, raw, now), negate, raw)
+    if op == "regex":
+        try:
+            return Term(name, op, re.compile(value, re.IGNORECASE), negate, raw)
+        except re.error as exc:
+            raise QueryError(f"bad regular expression in {raw!r}: {exc}") from None
+    return Term(name, op, fold(value).strip(), negate, raw)
+
+
+def _range(name: str, value: str, raw: str, now: datetime) -> tuple[Any, Any]:
+    low, sep, high = value.partition("..")
+    if not sep:
+        low = high = value
+    if not low and not high:
+        raise QueryError(f"bad term {raw!r}: a range needs at least one end")
+    try:
+        if name == "duration":
+            return (_seconds(low, raw) if low else None, _seconds(high, raw) if high else None)
+        if name == "year":
+            return (date_bound(low, end=False) if low else None,
+                    date_bound(high, end=True) if high else None)  # fmt: skip
+        return (_when(low, now, end=False) if low else None,
+                _when(high, now, end=True) if high else None)  # fmt: skip
+    except UsageError as exc:
+        raise QueryError(f"bad term {raw!r}: {exc}") from None
+
+
+def _when(text: str, now: datetime, *, end: bool) -> str:
+    rel = _RELATIVE_RE.match(text)
+    if rel:
+        n, unit = int(rel.group(1)), rel.group(2)
+        days = {"d": 1, "w": 7, "m": 30, "y": 365}[unit] * n
+        day = (now - timedelta(days=days)).date()
+        return day.isoformat() + ("T23:59:59Z" if end else "T00:00:00Z")
+    if text in {"today", "now"}:
+        return now.date().isoformat() + ("T23:59:59Z" if end else "T00:00:00Z")
+    return date_bound(text, end=end)
+
+
+def _seconds(text: str, raw: str) -> float:
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text) * 60
+    match = _DURATION_RE.match(text)
+    if not match or not any(match.groups()):
+        raise QueryError(f"bad term {raw!r}: durations look like 90s, 20m, 1h, 1h30m")
+    h, m, s = (float(g) if g else 0.0 for g in match.groups())
+    return h * 3600 + m * 60 + s
+
+
+# -- evaluation ----------------------------------------------------------------------------
+def _names(ep: dict[str, Any], role: str) -> list[dict[str, Any]]:
+    credits = ep.get("credits") or []
+    if role == "host":
+        return [c for c in credits if c.get("role") in HOST_ROLES]
+    if role == "guest":
+        return [c for c in credits if c.get("role") == "guest"]
+    return list(credits)
+
+
+def _text_values(name: str, ep: dict[str, Any], ctx: Context) -> list[str]:
+    if name == "show":
+        return [ctx.show_titles.get(ep.get("show_id") or "", ""), ep.get("show_id") or ""]
+    if name == "title":
+        return [ep.get("title") or ""]
+    if name == "guid":
+        return [ep.get("guid") or ""]
+    if name in {"tag", "mention"}:
+        values = list(ep.get("mentions") or [])
+        if name == "tag":
+            values += list(ep.get("topics") or []) + list(ep.get("keywords") or [])
+        return values
+    return [c.get("name") or "" for c in _names(ep, name)]
+
+
+def _eval(term: Term, ep: dict[str, Any], ctx: Context) -> bool:
+    return _test(term, ep, ctx) != term.negate
+
+
+def _test(term: Term, ep: dict[str, Any], ctx: Context) -> bool:
+    if term.field is None:
+        haystack = fold(
+            " ".join(
+                [
+                    ep.get("title") or "",
+                    ep.get("description") or "",
+                    ctx.summary_text.get(ep.get("summary_id") or "", ""),
+                ]
+            )
+        )
+        return term.value in haystack
+    if term.op == "range":
+        low, high = term.value
+        if term.field == "duration":
+            value = ep.get("duration")
+            if not isinstance(value, int | float):
                 return False
-        return True
+            return (low is None or value >= low) and (high is None or value <= high)
+        published = ep.get("published")
+        if not published:
+            return False
+        return (low is None or published >= low) and (high is None or published <= high)
+    values = _text_values(term.field, ep, ctx)
+    if term.op == "regex":
+        return any(term.value.search(v) for v in values)
+    if term.op == "exact":
+        if term.field in {"guest", "host", "person"}:
+            key = person_key(term.value)
+            return any(person_key(v) == key for v in values)
+        return any(fold(v) == term.value for v in values)
+    return any(term.value in fold(v) for v in values)
+
+
+# -- sorting -------------------------------------------------------------------------------
+def parse_sort(specs: Sequence[str]) -> list[tuple[str, bool]]:
+    """'date-' / 'title+' (several keys allowed) → [(key, descending)]."""
+    out: list[tuple[str, bool]] = []
+    for spec in specs:
+        for part in spec.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            descending = part.endswith("-")
+            key = part.rstrip("+-")
+            if key not in SORT_KEYS:
+                raise UsageError(
+                    f"cannot sort by {key!r}: use {', '.join(SORT_KEYS)} "
+                    "with + (ascending) or - (descending)"
+                )
+            out.append((key, descending))
+    return out or [("date", True)]
+
+
+def sort_episodes(
+    episodes: Iterable[dict[str, Any]], keys: list[tuple[str, bool]], ctx: Context
+) -> list[dict[str, Any]]:
+    """Sort by several keys (stable sorts, last key first); missing values sort last."""
+    eps = list(episodes)
+    extractors: dict[str, Callable[[dict[str, Any]], Any]] = {
+        "date": lambda e: e.get("published") or "",
+        "title": lambda e: fold(e.get("title") or ""),
+        "show": lambda e: fold(ctx.show_titles.get(e.get("show_id") or "", "")),
+        "duration": lambda e: e.get("duration") or 0,
+    }
+    eps.sort(key=lambda e: e.get("id") or "")
+    for key, descending in reversed(keys):
+        eps.sort(key=extractors[key], reverse=descending)
+    return eps
 
 
 def newest_first(episodes: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

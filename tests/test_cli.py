@@ -15,15 +15,23 @@ from rich.console import Console
 from catalog import ui
 from catalog.cli import app
 
-COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands)
+def _commands():
+    for c in app.registered_commands:
+        yield (c.name or c.callback.__name__,), c
+    for group in app.registered_groups:
+        for c in group.typer_instance.registered_commands:
+            yield (group.name, c.name or c.callback.__name__), c
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+COMMANDS = {" ".join(path): cmd for path, cmd in _commands()}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_every_command_has_help(cli, command: str) -> None:
-    result = cli(command, "--help")
+    result = cli(*command.split(), "--help")
     assert "Usage" in result.stdout
-    cmd = next(c for c in app.registered_commands if (c.name or c.callback.__name__) == command)
-    assert cmd.callback.__doc__, f"{command} has no help text"
+    cmd = COMMANDS[command]
+    assert cmd.help or cmd.callback.__doc__, f"{command} has no help text"
 
 
 def test_module_and_version_entry_points() -> None:

@@ -1,0 +1,298 @@
+"""Commands to browse the catalog: list (with the query language), show, stats."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from catalog.cli.common import (
+    JsonFlag,
+    Settings,
+    app,
+    emit_json,
+    get_settings,
+    now,
+    open_store,
+    user_errors,
+)
+from catalog.errors import NotFoundError, UsageError
+
+if TYPE_CHECKING:
+    from catalog.query import Context
+    from catalog.store import Store
+
+QUERY_HELP = """Query terms: words or "a phrase" (title, description, summary); field:value,
+field:=exact, field::regex for show, title, guest, host, person, tag, mention, guid; ranges
+date:2017-05..2017-06, date:2017.., date:-30d.., year:2017, duration:20m..1h; -field:value or
+^word negates; guest:a,guest:b is OR; terms side by side are ANDed."""
+
+
+def _complete_show(incomplete: str) -> list[str]:
+    return _complete("shows", incomplete)
+
+
+def _complete_person(incomplete: str) -> list[str]:
+    return _complete("people", incomplete)
+
+
+def _complete(kind: str, incomplete: str) -> list[str]:
+    """Shell completion of show titles and people names from the catalog ($CATALOG_DB)."""
+    import os
+    from pathlib import Path
+
+    from catalog.cli.common import default_db
+    from catalog.errors import CatalogError
+    from catalog.normalize import fold
+    from catalog.store import Store
+
+    try:
+        store = Store(Path(os.environ.get("CATALOG_DB") or default_db()))
+        if kind == "shows":
+            values = [s.get("title") or "" for s in store.shows()]
+        else:
+            values = sorted({c["name"] for e in store.episodes() for c in e.get("credits") or []})
+    except CatalogError:
+        return []
+    want = fold(incomplete)
+    return [v for v in values if v and fold(v).startswith(want)]
+
+
+def build_context(store: Store, need_summaries: bool) -> Context:
+    """Show titles, and summary texts when free-text terms need them."""
+    from catalog.query import Context
+
+    ctx = Context(show_titles={s["id"]: s.get("title") or "" for s in store.shows()})
+    if need_summaries:
+        ctx.summary_text = {s["id"]: s.get("body") or "" for s in store.all("summaries")}
+    return ctx
+
+
+def select(
+    store: Store,
+    terms: list[str],
+    *,
+    show: list[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    search: str | None = None,
+    guest: list[str] | None = None,
+    host: list[str] | None = None,
+    person: list[str] | None = None,
+) -> tuple[list[dict[str, Any]], Context]:
+    """Episodes matching the query terms and the flags (which are ANDed with them)."""
+    from catalog import query
+    from catalog.cli.episodes import resolve_shows
+
+    q = query.from_args(terms, now=now())
+    flags: list[str] = []
+    if since or until:
+        flags.append(f"date:{since or ''}..{until or ''}")
+    if search:
+        flags.append(f'"{search}"')
+    for field, values in (("guest", guest), ("host", host), ("person", person)):
+        if values:
+            flags.append(",".join(f'{field}:"{v}"' for v in values))
+    q.groups += query.parse_tokens(flags, now=now()).groups
+    show_ids = resolve_shows(store, show) if show else None
+    ctx = build_context(store, any(t.field is None for g in q.groups for t in g))
+    found = [
+        e
+        for e in store.episodes()
+        if (show_ids is None or e.get("show_id") in show_ids) and q.matches(e, ctx)
+    ]
+    return found, ctx
+
+
+@app.command("list", help="List episodes, newest first.\n\n" + QUERY_HELP)
+@user_errors
+def list_(
+    ctx: typer.Context,
+    terms: Annotated[
+        list[str] | None,
+        typer.Argument(help="Query terms (see above).", show_default=False, metavar="[QUERY]..."),
+    ] = None,
+    show: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--show",
+            "-s",
+            help="Show id, id prefix or part of its title (repeatable).",
+            show_default=False,
+            autocompletion=_complete_show,
+        ),
+    ] = None,
+    guest: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A guest's name (repeatable: any of them).",
+            show_default=False,
+            autocompletion=_complete_person,
+        ),
+    ] = None,
+    host: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A host's name (repeatable).", show_default=False, autocompletion=_complete_person
+        ),
+    ] = None,
+    person: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Anyone credited (repeatable).",
+            show_default=False,
+            autocompletion=_complete_person,
+        ),
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="On or after YYYY[-MM[-DD]].")] = None,
+    until: Annotated[str | None, typer.Option(help="On or before YYYY[-MM[-DD]].")] = None,
+    search: Annotated[
+        str | None, typer.Option(help="Words to find in the title, description or summary.")
+    ] = None,
+    sort: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="date, title, show, duration; + ascending, - descending; repeatable "
+            "(default date-).",
+            show_default=False,
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=0, help="Show at most N episodes.")
+    ] = None,
+    offset: Annotated[int, typer.Option(min=0, help="Skip the first N episodes.")] = 0,
+    as_json: JsonFlag = False,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per line.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV, one row per episode.")] = False,
+    ids: Annotated[bool, typer.Option("--ids", help="Episode ids, one per line.")] = False,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="A template per episode, e.g. '{date} {show} — {title} [{guests}]'.",
+            show_default=False,
+        ),
+    ] = None,
+    no_pager: Annotated[bool, typer.Option("--no-pager", help="Never use a pager.")] = False,
+) -> None:
+    from catalog import query, records, ui
+
+    chosen = [n for n, on in (("--json", as_json), ("--jsonl", jsonl), ("--csv", as_csv),
+                              ("--ids", ids), ("--format", fmt is not None)) if on]  # fmt: skip
+    if len(chosen) > 1:
+        raise UsageError(f"choose one output format, not {' and '.join(chosen)}")
+    if fmt is not None:
+        records.check_template(fmt)
+    keys = query.parse_sort(sort or [])
+    settings = get_settings(ctx)
+    store = open_store(settings)
+    found, qctx = select(
+        store,
+        terms or [],
+        show=show,
+        since=since,
+        until=until,
+        search=search,
+        guest=guest,
+        host=host,
+        person=person,
+    )
+    episodes = query.sort_episodes(found, keys, qctx)[offset:]
+    if limit is not None:
+        episodes = episodes[:limit]
+    if as_json:
+        emit_json(episodes)
+        return
+    if jsonl:
+        for ep in episodes:
+            sys.stdout.write(json.dumps(ep, ensure_ascii=True) + "\n")
+        return
+    titles = qctx.show_titles
+    if as_csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=records.COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for ep in episodes:
+            row = records.episode_row(ep, titles.get(ep["show_id"], ""))
+            writer.writerow({k: records.csv_safe(v) for k, v in row.items()})
+        return
+    if ids:
+        sys.stdout.write("".join(ep["id"] + "\n" for ep in episodes))
+        return
+    if fmt is not None:
+        for ep in episodes:
+            sys.stdout.write(
+                records.render_template(fmt, records.episode_row(ep, titles.get(ep["show_id"], "")))
+                + "\n"
+            )
+        return
+    if not episodes:
+        settings.err.print(
+            "no episodes match"
+            if store.count("episodes")
+            else "the catalog is empty: add feeds with `catalog ingest FEED`"
+        )
+        return
+    shows_by_id = {s["id"]: s for s in store.shows()}
+    _page(
+        settings,
+        ui.episode_table(episodes, shows_by_id, settings.out.width),
+        rows=len(episodes),
+        no_pager=no_pager,
+    )
+
+
+def _page(settings: Settings, renderable: Any, *, rows: int, no_pager: bool) -> None:
+    """Print, through the pager when a terminal would scroll (as git and beets do)."""
+    out = settings.out
+    if not no_pager and out.is_terminal and rows + 3 > out.height:
+        with out.pager(styles=out.color_system is not None):
+            out.print(renderable)
+    else:
+        out.print(renderable)
+
+
+@app.command("show")
+@user_errors
+def show_(
+    ctx: typer.Context,
+    episode: Annotated[
+        list[str],
+        typer.Argument(
+            help="Episode id, a unique id prefix, or a query that matches one episode.",
+            show_default=False,
+        ),
+    ],
+    as_json: JsonFlag = False,
+) -> None:
+    """Show one episode in detail: every stored field, credits included."""
+    from catalog import pipeline, ui
+
+    settings = get_settings(ctx)
+    store = open_store(settings)
+    ep = find_one(store, episode, pipeline.find_episode)
+    if as_json:
+        emit_json(ep)
+        return
+    summary = store.get("summaries", ep["summary_id"]) if ep.get("summary_id") else None
+    settings.out.print(ui.episode_panel(ep, store.get("shows", ep["show_id"]), summary))
+
+
+def find_one(store: Store, terms: list[str], by_id: Any) -> dict[str, Any]:
+    """An episode by id or prefix, else by a query that must match exactly one."""
+    if len(terms) == 1:
+        try:
+            found: dict[str, Any] = by_id(store, terms[0])
+            return found
+        except NotFoundError as exc:
+            if "ambiguous" in str(exc):
+                raise
+    hits, _ctx = select(store, terms)
+    if len(hits) == 1:
+        return hits[0]
+    text = " ".join(terms)
+    if not hits:
+        raise NotFoundError(f"no episode with id {text!r} and none matches it as a query")
+    raise NotFoundError(f"{len(hits)} episodes match {text!r}; narrow the query or use an id")

@@ -454,3 +454,47 @@ def decisions_table(entries: Sequence[dict[str, Any]], width: int = 80) -> Table
     headers = ("#", "time", "action", "summary", "episode", "title", "reason")
     limits = ((2, 6), (16, 16), (6, 17), (8, 8), (8, 8), (10, 10_000), (8, 50))
     return fitted_table(headers, cells, limits, grow=5, width=width)
+
+
+def _bars(title: str, counts: dict[str, int], width: int, limit: int = 12) -> Table:
+    """A small horizontal bar chart: label, count, bar."""
+    table = Table(title=title, title_justify="left", box=None, show_header=False,
+                  pad_edge=False, title_style="bold")  # fmt: skip
+    table.add_column(no_wrap=True, overflow="ellipsis", max_width=max(12, width // 3))
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(no_wrap=True)
+    items = list(counts.items())[:limit]
+    peak = max((n for _, n in items), default=1) or 1
+    room = max(10, width - width // 3 - 12)
+    for label, n in items:
+        table.add_row(safe(label), str(n), Text("█" * max(1, round(n / peak * room)), style="cyan"))
+    return table
+
+
+def stats_view(stats: dict[str, Any], width: int = 80) -> RenderableType:
+    """The `stats` screen: totals, bars by show and year, top people, summaries."""
+    total = stats["duration_total"]
+    head = _field_rows([
+        ("episodes", str(stats["episodes"])),
+        ("total length", fmt_duration(total) if stats["with_duration"] else "unknown"),
+        ("mean length", fmt_duration(stats["duration_mean"])),
+        ("summaries", f"{stats['summaries']['matched']} of {stats['summaries']['total']} "
+                      "matched" if stats["summaries"]["total"] else "none imported"),
+    ])  # fmt: skip
+    people = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    people.add_column("top guests", overflow="ellipsis", no_wrap=True)
+    people.add_column("#", justify="right")
+    people.add_column("top hosts", overflow="ellipsis", no_wrap=True)
+    people.add_column("#", justify="right")
+    guests, hosts = stats["top_guests"], stats["top_hosts"]
+    for i in range(max(len(guests), len(hosts))):
+        g = guests[i] if i < len(guests) else {"name": "", "episodes": ""}
+        h = hosts[i] if i < len(hosts) else {"name": "", "episodes": ""}
+        people.add_row(safe(g["name"]), str(g["episodes"]), safe(h["name"]), str(h["episodes"]))
+    parts: list[RenderableType] = [
+        head, Text(""), _bars("episodes by show", stats["shows"], width), Text(""),
+        _bars("episodes by year", stats["years"], width, limit=40),
+    ]  # fmt: skip
+    if guests or hosts:
+        parts += [Text(""), people]
+    return Group(*parts)

@@ -296,3 +296,30 @@ def find_one(store: Store, terms: list[str], by_id: Any) -> dict[str, Any]:
     if not hits:
         raise NotFoundError(f"no episode with id {text!r} and none matches it as a query")
     raise NotFoundError(f"{len(hits)} episodes match {text!r}; narrow the query or use an id")
+
+
+@app.command("stats", help="Counts by show and year, lengths, top guests and hosts, and "
+             "matched summaries, for the whole catalog or the episodes a query selects.\n\n"
+             + QUERY_HELP)  # fmt: skip
+@user_errors
+def stats_(
+    ctx: typer.Context,
+    terms: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Query terms, as for `list`.", show_default=False, metavar="[QUERY]..."
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option(min=1, help="How many guests and hosts to show.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    from catalog import stats, ui
+
+    settings = get_settings(ctx)
+    store = open_store(settings)
+    found, qctx = select(store, terms or [])
+    figures = stats.compute(found, qctx.show_titles, store.all("summaries"), top=top)
+    if as_json:
+        emit_json(figures)
+        return
+    settings.out.print(ui.stats_view(figures, settings.out.width))

@@ -15,6 +15,7 @@ from rich.console import Console
 from catalog import ui
 from catalog.cli import app
 
+
 def _commands():
     for c in app.registered_commands:
         yield (c.name or c.callback.__name__,), c
@@ -366,3 +367,25 @@ def test_json_output_escapes_terminal_controls_and_stays_valid(cli, tmp_path: Pa
     assert "\\u202e" in out  # escaped, not dropped
     (ep,) = json.loads(out)  # still valid JSON, with the raw HTML kept intact
     assert "\u202e bidi" in ep["description_html"]
+
+
+def test_shell_completion_offers_shows_and_people(cli, db_path: Path) -> None:
+    import os
+
+    cli("ingest", ROOT / "feeds")
+    script = subprocess.run(
+        [sys.executable, "-m", "catalog", "--show-completion", "bash"],
+        capture_output=True, text=True, env=dict(os.environ, SHELL="/bin/bash"), check=True,
+    ).stdout  # fmt: skip
+    assert "_catalog_completion" in script or "complete" in script
+
+    def complete(words: str) -> str:
+        env = dict(os.environ, CATALOG_DB=str(db_path), _CATALOG_COMPLETE="complete_zsh",
+                   _TYPER_COMPLETE_ARGS=words)  # fmt: skip
+        # The console script: completion is keyed on the program name, "catalog".
+        script = Path(sys.executable).parent / "catalog"
+        return subprocess.run([str(script)], capture_output=True, text=True, env=env).stdout
+
+    assert "Trendstorm" in complete("catalog list --show Tre")
+    assert "Joseph Davis" in complete("catalog list --guest Jo")
+    assert "Andrew Korybko" in complete("catalog list --host An")

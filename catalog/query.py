@@ -16,6 +16,7 @@ A malformed term raises QueryError naming it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -128,8 +129,16 @@ def from_args(args: Sequence[str], *, now: datetime) -> Query:
     when it holds field terms separated by spaces; a bare argument with spaces is a phrase."""
     tokens: list[str] = []
     for arg in args:
-        if re.search(r"\s", arg.strip()) and not re.search(r"(?:^|\s)[-^]?[a-z]+::?=?", arg):
-            tokens.append('"' + arg.replace('"', "") + '"')
+        arg = arg.strip()
+        spaced = re.search(r"\s", arg) is not None
+        later_terms = re.search(r"\s[-^]?[a-z]+(?:::|:=|:)", arg)
+        if spaced and not later_terms and '"' not in arg:
+            head = _TERM_RE.match(arg.lstrip("-^"))
+            if head:  # 'guest:=Davis, Joseph': one term whose value has spaces
+                prefix = arg[: len(arg) - len(head.group("value"))]
+                tokens.append(f'{prefix}"{head.group("value")}"')
+            else:
+                tokens.append(f'"{arg}"')
         else:
             tokens.extend(tokenize(arg))
     return parse_tokens(tokens, now=now)
@@ -151,7 +160,15 @@ def parse_tokens(tokens: Iterable[str], *, now: datetime) -> Query:
 
 def _split_or(token: str) -> list[str]:
     """'guest:davis,guest:leon' → two terms; a comma inside a value stays put."""
-    parts = re.split(r",(?=[-^]?[a-z]+::?=?)", token)
+    parts: list[str] = []
+    start, quoted = 0, False
+    for i, ch in enumerate(token):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "," and not quoted and re.match(r"[-^]?[a-z]+(?:::|:=|:)", token[i + 1 :]):
+            parts.append(token[start:i])
+            start = i + 1
+    parts.append(token[start:])
     if len(parts) > 1 and all(_TERM_RE.match(p.lstrip("-^")) for p in parts):
         return parts
     return [token]
@@ -182,7 +199,7 @@ def _term(token: str, now: datetime) -> Term:
             f"unknown field {match.group('field')!r} in {raw!r} (fields: {', '.join(FIELDS)})"
         )
     value = _unquote(match.group("value"), raw)
-    if not value:
+    if not value.strip():
         raise QueryError(f"bad term {raw!r}: no value after {name}:")
     op = {"::": "regex", ":=": "exact", ":": "contains"}[match.group("op")]
     if name in RANGE_FIELDS:
@@ -232,7 +249,7 @@ def _seconds(text: str, raw: str) -> float:
         return float(text) * 60
     match = _DURATION_RE.match(text)
     if not match or not any(match.groups()):
-        raise QueryError(f"bad term {raw!r}: durations look like 90s, 20m, 1h, 1h30m")
+        raise UsageError("durations look like 90s, 20m, 1h, 1h30m")
     h, m, s = (float(g) if g else 0.0 for g in match.groups())
     return h * 3600 + m * 60 + s
 
@@ -267,17 +284,10 @@ def _eval(term: Term, ep: dict[str, Any], ctx: Context) -> bool:
 
 
 def _test(term: Term, ep: dict[str, Any], ctx: Context) -> bool:
-    if term.field is None:
-        haystack = fold(
-            " ".join(
-                [
-                    ep.get("title") or "",
-                    ep.get("description") or "",
-                    ctx.summary_text.get(ep.get("summary_id") or "", ""),
-                ]
-            )
-        )
-        return term.value in haystack
+    if term.field is None:  # each text on its own: a phrase never spans two of them
+        texts = (ep.get("title"), ep.get("description"),
+                 ctx.summary_text.get(ep.get("summary_id") or ""))  # fmt: skip
+        return any(term.value in fold(t) for t in texts if t)
     if term.op == "range":
         low, high = term.value
         if term.field == "duration":
@@ -297,6 +307,9 @@ def _test(term: Term, ep: dict[str, Any], ctx: Context) -> bool:
             key = person_key(term.value)
             return any(person_key(v) == key for v in values)
         return any(fold(v) == term.value for v in values)
+    if term.field in {"guest", "host", "person"}:  # "Davis, Joseph" finds Joseph Davis too
+        key = person_key(term.value)
+        return any(term.value in fold(v) or person_key(v) == key for v in values)
     return any(term.value in fold(v) for v in values)
 
 
@@ -334,7 +347,14 @@ def sort_episodes(
     eps.sort(key=lambda e: e.get("id") or "")
     for key, descending in reversed(keys):
         eps.sort(key=extractors[key], reverse=descending)
+        eps.sort(key=functools.partial(_missing, key=key))  # stable: the missing go last
     return eps
+
+
+def _missing(ep: dict[str, Any], *, key: str) -> bool:
+    if key == "show":
+        return not ep.get("show_id")
+    return ep.get({"date": "published"}.get(key, key)) in (None, "")
 
 
 def newest_first(episodes: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

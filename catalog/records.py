@@ -59,12 +59,15 @@ def check_template(template: str) -> None:
         fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
     except ValueError as exc:
         raise UsageError(f"bad --format template {template!r}: {exc}") from None
+    if "" in fields:
+        raise UsageError(f"empty field '{{}}' in --format (fields: {', '.join(COLUMNS)})")
     unknown = [f for f in fields if f not in COLUMNS]
-    if unknown or "" in fields:
-        raise UsageError(
-            f"unknown field {unknown[0] if unknown else '{}'!r} in --format "
-            f"(fields: {', '.join(COLUMNS)})"
-        )
+    if unknown:
+        raise UsageError(f"unknown field {unknown[0]!r} in --format (fields: {', '.join(COLUMNS)})")
+    try:
+        template.format_map(dict.fromkeys(COLUMNS, ""))
+    except (KeyError, ValueError, IndexError, AttributeError, TypeError) as exc:
+        raise UsageError(f"bad --format template {template!r}: {exc}") from None
 
 
 def render_template(template: str, row: dict[str, str]) -> str:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from catalog.cli.common import (
     JsonFlag,
@@ -29,6 +31,15 @@ QUERY_HELP = """Query terms: words or "a phrase" (title, description, summary); 
 field:=exact, field::regex for show, title, guest, host, person, tag, mention, guid; ranges
 date:2017-05..2017-06, date:2017.., date:-30d.., year:2017, duration:20m..1h; -field:value or
 ^word negates; guest:a,guest:b is OR; terms side by side are ANDed."""
+
+
+class QueryCommand(TyperCommand):
+    """A command whose arguments are query terms: `-guest:davis` is a negated term, not an
+    option (option names never contain a colon), so it is passed on as `^guest:davis`."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        args = ["^" + a[1:] if re.match(r"^-[a-z]+(?:::|:=|:)", a) else a for a in args]
+        return super().parse_args(ctx, args)
 
 
 def _complete_show(incomplete: str) -> list[str]:
@@ -107,7 +118,7 @@ def select(
     return found, ctx
 
 
-@app.command("list", help="List episodes, newest first.\n\n" + QUERY_HELP)
+@app.command("list", cls=QueryCommand, help="List episodes, newest first.\n\n" + QUERY_HELP)
 @user_errors
 def list_(
     ctx: typer.Context,
@@ -254,7 +265,7 @@ def _page(settings: Settings, renderable: Any, *, rows: int, no_pager: bool) -> 
         out.print(renderable)
 
 
-@app.command("show")
+@app.command("show", cls=QueryCommand)
 @user_errors
 def show_(
     ctx: typer.Context,
@@ -298,9 +309,13 @@ def find_one(store: Store, terms: list[str], by_id: Any) -> dict[str, Any]:
     raise NotFoundError(f"{len(hits)} episodes match {text!r}; narrow the query or use an id")
 
 
-@app.command("stats", help="Counts by show and year, lengths, top guests and hosts, and "
-             "matched summaries, for the whole catalog or the episodes a query selects.\n\n"
-             + QUERY_HELP)  # fmt: skip
+STATS_HELP = (
+    "Counts by show and year, lengths, top guests and hosts, and matched summaries, "
+    "for the whole catalog or the episodes a query selects.\n\n" + QUERY_HELP
+)
+
+
+@app.command("stats", cls=QueryCommand, help=STATS_HELP)
 @user_errors
 def stats_(
     ctx: typer.Context,

@@ -133,7 +133,8 @@ def fitted_table(
 def episode_table(
     episodes: Sequence[dict[str, Any]], shows: dict[str, dict[str, Any]], width: int = 80
 ) -> Table:
-    """The episode listing (date, show, title, length, hosts, guests, id) in `width` cells.
+    """The episode listing (date, show, title, length, hosts, guests, summary matched, id) in
+    `width` cells.
 
     Titles are truncated before any column is dropped.
     """
@@ -151,11 +152,13 @@ def episode_table(
                 fmt_duration(ep.get("duration")),
                 safe(names(credits, CAST)),
                 safe(names(credits, ("guest",))),
+                Text("✓", style="green") if ep.get("summary_id") else "",
                 ep["id"][:8],
             )
         )
-    headers = ("date", "show", "title", "length", "hosts", "guests", "id")
-    limits = ((10, 10), (7, 20), (12, 10_000), (7, 7), (8, 20), (10, 26), (8, 8))
+    # "sum": a scraped summary page is matched to the episode.
+    headers = ("date", "show", "title", "length", "hosts", "guests", "sum", "id")
+    limits = ((10, 10), (6, 20), (10, 10_000), (7, 7), (7, 20), (8, 26), (3, 3), (8, 8))
     return fitted_table(
         headers,
         rows,

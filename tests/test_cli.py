@@ -329,7 +329,7 @@ def test_tables_fit_the_terminal_and_keep_every_column(cli, width: int) -> None:
     from catalog.pipeline import SourceReport
 
     tables = {
-        ("date", "show", "title", "length", "hosts", "guests", "id"): ui.episode_table(
+        ("date", "show", "title", "length", "hosts", "guests", "sum", "id"): ui.episode_table(
             episodes, {s["id"]: s for s in shows}, width
         ),
         ("show", "episodes", "first", "last", "status", "checked", "id"): ui.shows_table(

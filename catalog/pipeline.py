@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog import derive, feeds, normalize, people
-from catalog.errors import CatalogError, FeedError, NotFoundError
+from catalog.errors import CatalogError, FeedError
 from catalog.fetch import FetchResult, FetchSettings, fetch, is_url
 from catalog.store import Store
 
@@ -515,18 +515,7 @@ def _match(
 
 def find_episode(store: Store, ref: str) -> dict[str, Any]:
     """An episode by id or unique id prefix; NotFoundError if there is none or several."""
-    ref = ref.strip()
-    doc = store.get("episodes", ref)
-    if doc is not None:
-        return doc
-    hits = [i for i in store.ids("episodes") if i.startswith(ref)] if ref else []
-    if len(hits) == 1:
-        found = store.get("episodes", hits[0])
-        assert found is not None
-        return found
-    if not hits:
-        raise NotFoundError(f"no episode with id {ref!r}")
-    raise NotFoundError(f"episode id prefix {ref!r} is ambiguous ({len(hits)} episodes)")
+    return store.find("episodes", ref)
 
 
 __all__ = ["IngestReport", "SourceReport", "find_episode", "ingest", "refresh"]

@@ -275,17 +275,7 @@ def log(
 
 def find_summary(store: Store, ref: str) -> dict[str, Any]:
     """A summary by id or unique id prefix."""
-    doc = store.get("summaries", ref)
-    if doc is not None:
-        return doc
-    hits = [i for i in store.ids("summaries") if ref and i.startswith(ref)]
-    if len(hits) == 1:
-        found = store.get("summaries", hits[0])
-        assert found is not None
-        return found
-    if not hits:
-        raise NotFoundError(f"no summary with id {ref!r}")
-    raise NotFoundError(f"summary id prefix {ref!r} is ambiguous ({len(hits)} summaries)")
+    return store.find("summaries", ref)
 
 
 def decide(

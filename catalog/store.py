@@ -28,7 +28,7 @@ from tinydb.storages import Storage
 from tinydb.table import Document
 
 from catalog import __version__
-from catalog.errors import SchemaError, StoreError
+from catalog.errors import NotFoundError, SchemaError, StoreError
 
 _J = TypeVar("_J")
 
@@ -179,6 +179,20 @@ class Store:
             return None
         doc: dict[str, Any] = (self._storage.read() or {})[table][str(index[doc_id])]
         return _copy(doc)
+
+    def find(self, table: str, ref: str) -> dict[str, Any]:
+        """A document by id or unique id prefix; NotFoundError if there is none or several."""
+        noun = {"episodes": "episode", "summaries": "summary", "shows": "show"}.get(table, table)
+        ref = ref.strip()
+        doc = self.get(table, ref) if ref else None
+        if doc is not None:
+            return doc
+        hits = [i for i in self._table_index(table) if i.startswith(ref)] if ref else []
+        if len(hits) == 1:
+            return self.get(table, hits[0]) or {}
+        if not hits:
+            raise NotFoundError(f"no {noun} with id {ref!r}")
+        raise NotFoundError(f"{noun} id prefix {ref!r} is ambiguous ({len(hits)} {table})")
 
     def ids(self, table: str) -> list[str]:
         """All ids of a table."""

@@ -501,3 +501,23 @@ def stats_view(stats: dict[str, Any], width: int = 80) -> RenderableType:
     if guests or hosts:
         parts += [Text(""), people]
     return Group(*parts)
+
+
+def curated_panel(doc: dict[str, Any]) -> Panel:
+    """A curated show's definition."""
+    rows = _field_rows([
+        ("name", doc.get("name")), ("feed url", doc.get("feed_url")), ("link", doc.get("link")),
+        ("image", doc.get("image")), ("author", doc.get("author")),
+        ("owner", doc.get("owner_email")), ("language", doc.get("language")),
+        ("category", doc.get("category")),
+        ("explicit", {True: "yes", False: "no"}.get(doc.get("explicit"))),  # type: ignore[arg-type]
+        ("locked", {True: "yes", False: "no"}.get(doc.get("locked"))),  # type: ignore[arg-type]
+        ("query", doc.get("query")), ("pinned", ", ".join(i[:8] for i in doc.get("pinned") or [])),
+        ("description", doc.get("description")),
+    ])  # fmt: skip
+    return Panel(
+        rows,
+        title=safe(doc.get("title") or doc.get("name"), style="bold"),
+        title_align="left",
+        box=box.ROUNDED,
+    )

@@ -1,0 +1,1 @@
+"""Exporters: podcast RSS, JSON/JSONL/CSV records, OPML and Markdown."""

@@ -46,6 +46,18 @@ demo: $(STAMP)  ## ingest the bundled feeds/ into a throw-away catalog and brows
 	      | $(PY) -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])'); \
 	echo; echo "== catalog show $$id"; $(VENV)/bin/catalog show $$id; \
 	echo; echo "== catalog match log --limit 5"; $(VENV)/bin/catalog match log --limit 5; \
+	echo; echo "== catalog list guest:davis   (the guest across both shows)"; \
+	$(VENV)/bin/catalog list guest:davis; \
+	echo; echo "== catalog curate create davis … ; catalog export rss davis -o davis.xml"; \
+	$(VENV)/bin/catalog curate create davis --title "Joseph Davis on the Radio" \
+	  --description "Every radio appearance of Joseph Davis, blogger and researcher." \
+	  --link https://curated.example.org/davis/ --feed-url https://curated.example.org/davis/feed.xml \
+	  --image https://curated.example.org/davis.jpg --category "News/Politics" \
+	  --author "catalog demo" --owner-email demo@example.org --query 'guest:"joseph davis"'; \
+	$(VENV)/bin/catalog export rss davis -o $$tmp/davis.xml; \
+	grep -E "<title>|podcast:person" $$tmp/davis.xml; \
+	if [ -f ../shared/tools/validate_podcast_rss.py ]; then \
+	  $(PY) ../shared/tools/validate_podcast_rss.py $$tmp/davis.xml && echo "davis.xml: valid podcast RSS"; fi; \
 	rm -rf "$$tmp"
 
 bench: $(STAMP)  ## benchmarks (ratios to baselines measured in the same run)

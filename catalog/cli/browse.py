@@ -102,8 +102,8 @@ def select(
     flags: list[str] = []
     if since or until:
         flags.append(f"date:{since or ''}..{until or ''}")
-    if search:
-        flags.append(f'"{search}"')
+    if search:  # words, each of which must occur (not a phrase)
+        flags.extend(f'"{word}"' for word in search.replace('"', " ").split())
     for field, values in (("guest", guest), ("host", host), ("person", person)):
         if values:
             flags.append(",".join(f'{field}:"{v}"' for v in values))

@@ -29,10 +29,10 @@ from tinydb.table import Document
 
 from catalog import __version__
 from catalog.errors import NotFoundError, SchemaError, StoreError
+from catalog.schema import SCHEMA_VERSION
 
 _J = TypeVar("_J")
 
-SCHEMA_VERSION = 1
 TABLES = ("shows", "episodes", "people", "summaries", "decisions", "curated")
 _META = "_meta"
 

@@ -1,1 +1,1 @@
-"""Exporters: podcast RSS, JSON/JSONL/CSV records, OPML and Markdown."""
+"""Exporters: pure writers of the catalog as JSON, JSONL, CSV, OPML, Markdown and RSS."""

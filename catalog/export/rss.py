@@ -9,6 +9,7 @@ channel's, so every item restates its hosts next to its guests.
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from email.utils import format_datetime
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from catalog.normalize import clean_block, clean_line
+from catalog.normalize import UNSAFE, clean_block, clean_line
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -152,8 +153,9 @@ class _Sanitizer(HTMLParser):
                     break
 
     def handle_data(self, data: str) -> None:
-        if not self.skip:
-            self.out.append(_text(clean_block(data) if data.strip() else " "))
+        if not self.skip:  # whitespace collapsed, not stripped: "Hi <a>there</a>" keeps its space
+            cleaned = UNSAFE.sub("", data.replace("\n", " ").replace("\t", " "))
+            self.out.append(_text(re.sub(r"\s+", " ", cleaned)))
 
     def result(self) -> str:
         self.close()

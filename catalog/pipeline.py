@@ -234,6 +234,9 @@ def _ingest_one(
         if fetched.status != "ok":
             _record_status(store, known, fetched, row, now)
             return [row], []
+        if fetched.data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
+            _restore(store, location, fetched.data, row)
+            return [row], []
         if feeds.sniff_root(fetched.data) == "opml":
             children = [o["url"] for o in feeds.parse_opml(fetched.data, location)]
             row.status = "opml"
@@ -271,6 +274,25 @@ def _ingest_one(
             "(a bug in catalog; run with --debug for the traceback)"
         )
     return [row], []
+
+
+def _restore(store: Store, location: str, data: bytes, row: SourceReport) -> None:
+    """Put back a `catalog export json|jsonl` backup: every document by its id (a restore
+    over an existing catalog updates the documents it carries and leaves the rest)."""
+    from catalog.export.records import read_export
+
+    backup = read_export(data, source=location)
+    row.status = "restore"
+    with store.transaction():
+        for table in ("shows", "episodes", "summaries", "curated", "people"):
+            docs = backup.get(table) or []
+            for doc in docs:
+                if store.has(table, doc["id"]):
+                    row.updated += 1
+                else:
+                    row.new += 1
+            store.put(table, [dict(d) for d in docs])
+    row.show_title = f"backup: {len(backup.get('shows') or [])} shows"
 
 
 def _normalize_entries(

@@ -380,3 +380,72 @@ def export_rss(
     write_output(settings, output, data)
     if output != "-":
         settings.err.print(f"wrote {output}: {len(episodes) - len(skipped)} episodes")
+
+
+def _records_cmd(fmt: str) -> Callable[..., None]:
+    def command(
+        ctx: typer.Context,
+        terms: Annotated[
+            list[str] | None,
+            typer.Argument(
+                help="Query terms, as for `list` (default: everything).",
+                show_default=False,
+                metavar="[QUERY]...",
+            ),
+        ] = None,
+        output: Output = "-",
+    ) -> None:
+        _export_records(ctx, fmt, terms or [], output)
+
+    command.__doc__ = {
+        "json": "Every field of the selected episodes (credits included), their shows and "
+                "summaries, with a schema_version. `catalog ingest FILE` restores it.",
+        "jsonl": "Like json, one object per line (a header line first).",
+        "csv": "One row per episode with flattened credits; formula-looking cells are "
+               "neutralised.",
+        "opml": "OPML 2.0 of the source feeds (subscriptions for gPodder, newsboat…) and the "
+                "curated shows' feed URLs.",
+        "md": "A Markdown episode guide: per show, per date, with hosts, guests and summaries.",
+    }[fmt]  # fmt: skip
+    return command
+
+
+def _export_records(ctx: typer.Context, fmt: str, terms: list[str], output: str) -> None:
+    import io
+
+    from catalog.export import markdown, opml, records
+
+    settings = get_settings(ctx)
+    store = open_store(settings)
+    episodes, qctx = select(store, terms)
+    show_ids = {e["show_id"] for e in episodes}
+    shows = [s for s in store.shows() if not terms or s["id"] in show_ids]
+    summary_ids = {e.get("summary_id") for e in episodes}
+    summaries = [s for s in store.all("summaries")
+                 if not terms or s["id"] in summary_ids]  # fmt: skip
+    buf = io.StringIO(newline="")
+    if fmt == "json":
+        records.write_json(
+            buf, shows, episodes, summaries, curated=store.all("curated") if not terms else None
+        )
+    elif fmt == "jsonl":
+        records.write_jsonl(
+            buf, shows, episodes, summaries, curated=store.all("curated") if not terms else None
+        )
+    elif fmt == "csv":
+        records.write_csv(buf, episodes, qctx.show_titles)
+    elif fmt == "opml":
+        skipped = opml.write_opml(buf, shows, store.all("curated"))
+        for title in skipped:
+            settings.err.print(
+                f"left out (no http(s) feed URL): {title}", markup=False, highlight=False
+            )
+    else:
+        markdown.write_markdown(buf, shows, episodes, {s["id"]: s for s in summaries})
+    write_output(settings, output, buf.getvalue().encode("utf-8"))
+    if output != "-":
+        settings.err.print(f"wrote {output}: {len(episodes)} episodes", markup=False)
+
+
+for _fmt in ("json", "jsonl", "csv", "opml", "md"):
+    export_app.command(_fmt, cls=QueryCommand)(user_errors(_records_cmd(_fmt)))

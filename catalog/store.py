@@ -116,8 +116,12 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        with contextlib.suppress(FileNotFoundError):
+        try:
             os.chmod(tmp, path.stat().st_mode & 0o777)
+        except FileNotFoundError:  # a new file: the usual mode, not mkstemp's 0600
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(tmp, 0o666 & ~mask)
         os.replace(tmp, path)
         tmp = ""
         dir_fd = os.open(folder, os.O_RDONLY)

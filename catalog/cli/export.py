@@ -70,9 +70,10 @@ def _fields(values: dict[str, Any]) -> dict[str, Any]:
 def _check(definition: dict[str, Any]) -> None:
     """Refuse a definition a podcast app would reject, naming the field."""
     from catalog.export.rss import is_http, parse_category
+    from catalog.normalize import clean_line
 
     missing = [f for f in ("title", "description", "link", "feed_url", "image", "category")
-               if not definition.get(f)]  # fmt: skip
+               if not clean_line(definition.get(f))]  # fmt: skip
     if missing:
         raise UsageError(
             f"curated show {definition['name']!r} needs "
@@ -87,12 +88,13 @@ def _check(definition: dict[str, Any]) -> None:
         raise UsageError("--image must end in .jpg or .png (Apple's artwork rule)")
     if not re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", definition.get("language") or "en"):
         raise UsageError(f"--language {definition['language']!r} is not an ISO 639 code")
-    if definition.get("owner_email") and "@" not in definition["owner_email"]:
+    email = definition.get("owner_email")
+    if email and not re.fullmatch(r"[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>()]+", email):
         raise UsageError(f"--owner-email {definition['owner_email']!r} is not an e-mail address")
     try:
         parse_category(definition["category"])
     except ValueError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(f"--category: {exc}") from None
     if definition.get("query"):
         from catalog import query
 

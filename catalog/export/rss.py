@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from catalog.normalize import UNSAFE, clean_block, clean_line
+from catalog.normalize import UNSAFE, clean_block, clean_line, html_to_text
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -95,7 +95,7 @@ def parse_category(text: str) -> tuple[str, str | None]:
 
 def is_http(url: object) -> bool:
     """An absolute http(s) URL."""
-    if not isinstance(url, str) or not url:
+    if not isinstance(url, str) or not url or re.search(r"\s", url):
         return False
     try:
         parts = urlsplit(url)
@@ -216,14 +216,26 @@ def _description(ep: dict[str, Any], summary: dict[str, Any] | None) -> str:
     if summary and summary.get("body") and not body.strip():
         paras = clean_block(summary["body"]).split("\n\n")[:2]
         extra.append("".join(f"<p>{_text(p)}</p>" for p in paras))
-    text = body + "".join(extra)
-    while len(text.encode("utf-8")) > 3900 and "</p>" in text:
-        text = text[: text.rstrip().rfind("<p>")] if text.rfind("<p>") > 0 else text[:3000]
-    return text.strip() or f"<p>{_text(clean_line(ep.get('title') or ''))}</p>"
+    text = (body + "".join(extra)).strip()
+    if len(text.encode("utf-8")) > 3900:
+        text = _fit(text, 3500)
+    return text or f"<p>{_text(clean_line(ep.get('title') or ''))}</p>"
+
+
+def _fit(html: str, limit: int) -> str:
+    """Plain paragraphs from `html`, cut at a word to stay under `limit` bytes (Apple: 4000)."""
+    plain = html_to_text(html)
+    cut = plain.encode("utf-8")[:limit].decode("utf-8", "ignore")
+    if len(cut) < len(plain):
+        cut = cut.rsplit(" ", 1)[0] + " …"
+    return "".join(f"<p>{_text(p)}</p>" for p in cut.split("\n\n") if p.strip())
 
 
 def _enclosure(ep: dict[str, Any]) -> dict[str, Any] | None:
     for enc in ep.get("enclosures") or []:
+        url = enc.get("url")
+        if isinstance(url, str) and " " in url.strip():  # a space in a file name: encode it
+            enc = dict(enc, url=url.strip().replace(" ", "%20"))
         if is_http(enc.get("url")):
             found: dict[str, Any] = enc
             return found
@@ -304,7 +316,10 @@ def build_rss(
     )
     carried = [ep for ep in episodes if _enclosure(ep)]
     skipped = [ep for ep in episodes if not _enclosure(ep)]
-    _persons(channel, regular_hosts(carried))
+    # Items without persons would inherit the channel's: only state regular hosts when every
+    # item names its own people, so nobody is credited on an episode they are not on.
+    if all(any(c.get("role") in CAST for c in ep.get("credits") or []) for ep in carried):
+        _persons(channel, regular_hosts(carried))
     for ep in carried:
         enc = _enclosure(ep)
         assert enc is not None

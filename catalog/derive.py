@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from catalog import people
+from catalog import credits as credits_mod
 from catalog.normalize import person_key
 from catalog.store import Store
 
@@ -30,12 +30,12 @@ def refresh_show(store: Store, show_id: str) -> int:
         found = [c for src in ("feed", "description", "manual") for c in inputs.get(src) or []]
         found += summaries.get(ep.get("summary_id") or "", {}).get("credits") or []
         per_episode.append(found)
-    hosts = people.regular_hosts(show.get("credits") or [], per_episode)
+    hosts = credits_mod.regular_hosts(show.get("credits") or [], per_episode)
     changed = []
     for ep in episodes:
         summary = summaries.get(ep.get("summary_id") or "") or {}
         inputs = ep.get("credit_inputs") or {}
-        credits = people.merge_credits(inputs, summary.get("credits") or [], hosts)
+        credits = credits_mod.merge_credits(inputs, summary.get("credits") or [], hosts)
         credited = {c["key"] for c in credits}
         mentions: list[str] = []
         for name in [*(summary.get("mentions") or []), *(inputs.get("mentions") or [])]:

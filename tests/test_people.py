@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalog import people
+from catalog import credits, people
 
 # (text, guests as (name, bio, website), hosts, mentions)
 CASES = [
@@ -170,7 +170,7 @@ def _c(name: str, role: str, **extra):
 
 
 def test_feed_tags_outrank_prose_and_prose_adds_details() -> None:
-    merged = people.merge_credits(
+    merged = credits.merge_credits(
         {
             "feed": [_c("Ann Lee", "guest", scope="item"), _c("Hal Host", "host", scope="item")],
             "description": [_c("Ann Lee", "guest", bio="a poet"), _c("Zed Extra", "guest")],
@@ -189,19 +189,19 @@ def test_feed_tags_outrank_prose_and_prose_adds_details() -> None:
 
 def test_show_hosts_fill_in_only_where_no_host_is_named() -> None:
     show = [dict(_c("Hal Host", "host"), source="show")]
-    without = people.merge_credits({"description": [_c("Ann Lee", "guest")]}, [], show)
+    without = credits.merge_credits({"description": [_c("Ann Lee", "guest")]}, [], show)
     assert [(c["name"], c["source"]) for c in without] == [
         ("Ann Lee", "description"),
         ("Hal Host", "show"),
     ]
-    named = people.merge_credits({"description": [_c("Kim Cohost", "host")]}, [], show)
+    named = credits.merge_credits({"description": [_c("Kim Cohost", "host")]}, [], show)
     assert [c["name"] for c in named] == ["Kim Cohost"]
 
 
 def test_regular_hosts_are_those_hosting_most_episodes() -> None:
     eps = [[_c("Hal Host", "host"), _c(f"Guest {n}", "guest")] for n in "ABC"]
     eps.append([_c("Sub Stitute", "host")])
-    assert [h["name"] for h in people.regular_hosts([], eps)] == ["Hal Host"]
-    assert people.regular_hosts([], eps[:2]) == []  # too few episodes to tell
+    assert [h["name"] for h in credits.regular_hosts([], eps)] == ["Hal Host"]
+    assert credits.regular_hosts([], eps[:2]) == []  # too few episodes to tell
     channel = [_c("Cha Nnel", "host")]
-    assert [h["name"] for h in people.regular_hosts(channel, [])] == ["Cha Nnel"]
+    assert [h["name"] for h in credits.regular_hosts(channel, [])] == ["Cha Nnel"]

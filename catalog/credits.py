@@ -1,0 +1,91 @@
+"""Pure merging of credits from several sources (feed tags, manual fixes, the matched summary,
+the description, show-level hosts) into one credit per person and role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+HOST_ROLES = {"host", "co-host", "guest host"}
+# Lower rank wins: a manual fix beats a feed tag, which beats prose; show-level hosts last.
+SOURCE_RANK = {"manual": 0, "feed": 1, "summary": 2, "description": 3, "tags": 4, "show": 5}
+
+
+def role_class(role: str) -> str:
+    """'host' for host, co-host and guest host; the role itself otherwise."""
+    return "host" if role in HOST_ROLES else role
+
+
+def regular_hosts(
+    channel: list[dict[str, Any]], per_episode: list[list[dict[str, Any]]], *, share: float = 0.5
+) -> list[dict[str, Any]]:
+    """The show's regular hosts: the channel's `podcast:person` hosts, and any name that
+    hosts at least half of the show's episodes (three or more), from any source.
+
+    `per_episode` holds, for each episode of the show, the credits found for it.
+    """
+    out = {c["key"]: c for c in channel if role_class(c["role"]) == "host"}
+    counts: dict[str, int] = {}
+    names: dict[str, dict[str, Any]] = {}
+    for credits in per_episode:
+        keys = {c["key"] for c in credits if role_class(c["role"]) == "host"}
+        for c in credits:
+            names.setdefault(c["key"], c)
+        for key in keys:
+            counts[key] = counts.get(key, 0) + 1
+    if len(per_episode) >= 3:
+        for key, n in counts.items():
+            if n >= share * len(per_episode) and key not in out:
+                out[key] = names[key]
+    return [
+        {"name": c["name"], "key": c["key"], "role": "host", "group": "cast",
+         "bio": c.get("bio"), "href": c.get("href"), "img": c.get("img"), "source": "show",
+         "scope": "show", "confidence": 0.6}
+        for c in out.values()
+    ]  # fmt: skip
+
+
+def merge_credits(
+    inputs: dict[str, list[dict[str, Any]]],
+    summary: list[dict[str, Any]],
+    show_hosts: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """One credit per person and role class, best source first, details filled from the rest.
+
+    An explicit item-level `podcast:person` tag outranks prose: when the item tags some role,
+    prose only adds details to the people tagged, never new people in that role. Show-level
+    hosts appear only on episodes that name no host at all.
+    """
+    feed = inputs.get("feed") or []
+    tagged_roles = {role_class(c["role"]) for c in feed if c.get("scope") == "item"}
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    order = [("manual", inputs.get("manual") or []), ("feed", feed), ("summary", summary),
+             ("description", inputs.get("description") or [])]  # fmt: skip
+    for source, credits in order:
+        for credit in credits:
+            cls = role_class(credit["role"])
+            # Tags and manual fixes may credit one person in two roles (host and producer);
+            # prose only adds details to a person already credited in any role.
+            slot = merged.get((credit["key"], cls))
+            if slot is None and source in {"summary", "description"}:
+                slot = next((v for (k, _c), v in merged.items() if k == credit["key"]), None)
+            if slot is not None:
+                for detail in ("bio", "href", "img"):
+                    if not slot.get(detail) and credit.get(detail):
+                        slot[detail] = credit[detail]
+                if source not in slot["sources"]:
+                    slot["sources"].append(source)
+                continue
+            if source in {"summary", "description"} and cls in tagged_roles:
+                continue
+            merged[(credit["key"], cls)] = {
+                "name": credit["name"], "key": credit["key"], "role": credit["role"],
+                "group": credit.get("group") or "cast", "bio": credit.get("bio"),
+                "href": credit.get("href"), "img": credit.get("img"),
+                "source": credit.get("source") or source, "sources": [source],
+                "scope": credit.get("scope"),
+                "confidence": credit.get("confidence", 0.7),
+            }  # fmt: skip
+    if not any(role_class(c["role"]) == "host" for c in merged.values()):
+        for host in show_hosts:
+            merged.setdefault((host["key"], "host"), dict(host, sources=["show"]))
+    return list(merged.values())

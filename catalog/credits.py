@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-HOST_ROLES = {"host", "co-host", "guest host"}
-# Lower rank wins: a manual fix beats a feed tag, which beats prose; show-level hosts last.
-SOURCE_RANK = {"manual": 0, "feed": 1, "summary": 2, "description": 3, "tags": 4, "show": 5}
+from catalog.normalize import HOST_ROLES
 
 
 def role_class(role: str) -> str:

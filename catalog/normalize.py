@@ -250,6 +250,8 @@ def fold(text: str) -> str:
 
 
 # Podcast Taxonomy roles in the "cast" group (podcast-namespace taxonomy.json).
+# Roles that host a show (Podcast Taxonomy): host, co-host and guest host.
+HOST_ROLES = frozenset({"host", "co-host", "guest host"})
 CAST_ROLES = {
     "host",
     "co-host",

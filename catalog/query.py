@@ -24,14 +24,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from catalog.errors import QueryError, UsageError
-from catalog.normalize import fold, person_key
+from catalog.normalize import HOST_ROLES, fold, person_key
 
 TEXT_FIELDS = ("show", "title", "guest", "host", "person", "tag", "mention", "guid")
 RANGE_FIELDS = ("date", "year", "duration")
 FIELDS = TEXT_FIELDS + RANGE_FIELDS
 ALIASES = {"tags": "tag", "mentions": "mention", "people": "person", "guests": "guest",
            "hosts": "host", "published": "date", "length": "duration"}  # fmt: skip
-HOST_ROLES = {"host", "co-host", "guest host"}
 SORT_KEYS = ("date", "title", "show", "duration")
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")

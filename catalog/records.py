@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import string
+from collections.abc import Set
 from typing import Any
 
 from catalog.errors import UsageError
-from catalog.normalize import clean_line
+from catalog.normalize import HOST_ROLES, clean_line
 
-HOST_ROLES = {"host", "co-host", "guest host"}
 COLUMNS = ("id", "date", "show", "title", "duration", "hosts", "guests", "mentions", "guid",
            "link", "enclosure", "summary", "published")  # fmt: skip
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
 
 
-def names(credits: list[dict[str, Any]], roles: set[str]) -> str:
+def names(credits: list[dict[str, Any]], roles: Set[str]) -> str:
     """'; '-separated names of the credits with one of `roles`, in order, once each."""
     out: list[str] = []
     for credit in credits:

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-HOST_ROLES = {"host", "co-host", "guest host"}
+from catalog.normalize import HOST_ROLES
 
 
 def compute(

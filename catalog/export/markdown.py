@@ -8,12 +8,11 @@ images, HTML or headings; links are only made from http(s) URLs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from typing import Any, TextIO
 from urllib.parse import quote, urlsplit
 
-from catalog.normalize import clean_block, clean_line
-from catalog.records import HOST_ROLES
+from catalog.normalize import HOST_ROLES, clean_block, clean_line
 from catalog.ui import fmt_duration
 
 # Characters with a meaning anywhere in a line (CommonMark, GFM tables/strikethrough,
@@ -68,7 +67,7 @@ def _link(text: str, url: object) -> str:
     return f"[{md_escape(text)}]({target})" if target else md_escape(text)
 
 
-def _names(credits: Iterable[Mapping[str, Any]], roles: set[str]) -> list[Mapping[str, Any]]:
+def _names(credits: Iterable[Mapping[str, Any]], roles: Set[str]) -> list[Mapping[str, Any]]:
     """The credits with one of `roles`, once per name, in order."""
     seen: set[str] = set()
     out: list[Mapping[str, Any]] = []

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from catalog.normalize import UNSAFE, clean_block, clean_line, html_to_text
+from catalog.normalize import HOST_ROLES, UNSAFE, clean_block, clean_line, html_to_text
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -27,7 +27,6 @@ ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 NSMAP = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM, "content": CONTENT}
 PODCAST_GUID_NS = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
-HOST_ROLES = {"host", "co-host", "guest host"}
 CAST = HOST_ROLES | {"guest"}
 MIME_BY_EXT = {".mp3": "audio/mpeg", ".m4a": "audio/x-m4a", ".mp4": "video/mp4",
                ".m4v": "video/x-m4v", ".mov": "video/quicktime", ".pdf": "application/pdf",

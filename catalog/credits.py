@@ -53,6 +53,7 @@ def merge_credits(
     prose only adds details to the people tagged, never new people in that role. Show-level
     hosts appear only on episodes that name no host at all.
     """
+    removed = set(inputs.get("removed") or [])  # `catalog credit remove`, kept across ingests
     feed = inputs.get("feed") or []
     tagged_roles = {role_class(c["role"]) for c in feed if c.get("scope") == "item"}
     merged: dict[tuple[str, str], dict[str, Any]] = {}
@@ -60,6 +61,8 @@ def merge_credits(
              ("description", inputs.get("description") or [])]  # fmt: skip
     for source, credits in order:
         for credit in credits:
+            if credit["key"] in removed and source != "manual":
+                continue
             cls = role_class(credit["role"])
             # Tags and manual fixes may credit one person in two roles (host and producer);
             # prose only adds details to a person already credited in any role.

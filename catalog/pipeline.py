@@ -472,8 +472,10 @@ def _merge(
             row.new += 1
         else:
             doc = dict(match)
-            manual = (match.get("credit_inputs") or {}).get("manual") or []
-            content = dict(ep, credit_inputs={**ep["credit_inputs"], "manual": manual})
+            kept = match.get("credit_inputs") or {}  # fixes by hand survive a re-ingest
+            content = dict(ep, credit_inputs={**ep["credit_inputs"],
+                                              "manual": kept.get("manual") or [],
+                                              "removed": kept.get("removed") or []})  # fmt: skip
             changed = any(match.get(k) != content[k] for k in CONTENT_FIELDS)
             doc.update(content, last_seen=stamp, absent_since=None)
             if changed:
@@ -500,6 +502,7 @@ def _split_credit_inputs(ep: dict[str, Any]) -> None:
         "feed": ep.pop("credits"),
         "description": prose.credits,
         "manual": [],
+        "removed": [],
         "mentions": prose.mentions,
     }
 

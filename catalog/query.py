@@ -95,6 +95,7 @@ class Context:
 
     show_titles: dict[str, str] = field(default_factory=dict)
     summary_text: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # alias key → canonical key
 
 
 def tokenize(text: str) -> list[str]:
@@ -278,6 +279,20 @@ def _text_values(name: str, ep: dict[str, Any], ctx: Context) -> list[str]:
     return [c.get("name") or "" for c in _names(ep, name)]
 
 
+def _name_test(term: Term, ep: dict[str, Any], ctx: Context) -> bool:
+    """A name term: the same person by key (through merged aliases), or, unless exact, a part
+    of a credited name ("davis")."""
+    key = person_key(term.value)
+    key = ctx.aliases.get(key, key)
+    for credit in _names(ep, term.field or "person"):
+        credit_key = credit.get("key") or person_key(credit.get("name") or "")
+        if ctx.aliases.get(credit_key, credit_key) == key:
+            return True
+        if term.op == "contains" and term.value in fold(credit.get("name") or ""):
+            return True
+    return False
+
+
 def _eval(term: Term, ep: dict[str, Any], ctx: Context) -> bool:
     return _test(term, ep, ctx) != term.negate
 
@@ -298,17 +313,13 @@ def _test(term: Term, ep: dict[str, Any], ctx: Context) -> bool:
         if not published:
             return False
         return (low is None or published >= low) and (high is None or published <= high)
+    if term.field in {"guest", "host", "person"} and term.op != "regex":
+        return _name_test(term, ep, ctx)
     values = _text_values(term.field, ep, ctx)
     if term.op == "regex":
         return any(term.value.search(v) for v in values)
     if term.op == "exact":
-        if term.field in {"guest", "host", "person"}:
-            key = person_key(term.value)
-            return any(person_key(v) == key for v in values)
         return any(fold(v) == term.value for v in values)
-    if term.field in {"guest", "host", "person"}:  # "Davis, Joseph" finds Joseph Davis too
-        key = person_key(term.value)
-        return any(term.value in fold(v) or person_key(v) == key for v in values)
     return any(term.value in fold(v) for v in values)
 
 

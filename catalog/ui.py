@@ -521,3 +521,51 @@ def curated_panel(doc: dict[str, Any]) -> Panel:
         title_align="left",
         box=box.ROUNDED,
     )
+
+
+def _roles(roles: dict[str, int]) -> str:
+    return ", ".join(f"{role} {n}" for role, n in sorted(roles.items(), key=lambda r: -r[1]))
+
+
+def people_table(people: Sequence[Any], width: int = 80) -> Table:
+    """People: name, roles with counts, shows, first and last appearance."""
+    cells = [
+        (safe(p.name), safe(_roles(p.roles)),
+         safe(", ".join(t for t, _n in p.shows.most_common(3))),
+         fmt_date(p.first), fmt_date(p.last))
+        for p in people
+    ]  # fmt: skip
+    headers = ("name", "roles", "shows", "first", "last")
+    limits = ((10, 30), (8, 30), (10, 10_000), (10, 10), (10, 10))
+    return fitted_table(headers, cells, limits, grow=2, width=width)
+
+
+def person_view(
+    person: Any,
+    appearances: Sequence[dict[str, Any]],
+    show_titles: dict[str, str],
+    partners: Any,
+    regular: Sequence[str],
+    width: int = 80,
+) -> RenderableType:
+    """A person's profile panel, every appearance in date order, and who they appear with."""
+    rows = _field_rows([
+        ("name", person.name), ("also", ", ".join(person.aliases)), ("about", person.bio),
+        ("website", person.href), ("roles", _roles(person.roles)),
+        ("regular on", ", ".join(regular)),
+        ("appeared with", ", ".join(f"{n} ({c})" for n, c in partners.most_common(5))),
+        ("first", fmt_date(person.first)), ("last", fmt_date(person.last)),
+    ])  # fmt: skip
+    cells = [
+        (fmt_date(a["episode"].get("published")),
+         safe(show_titles.get(a["episode"].get("show_id") or "", "")),
+         safe(a["episode"].get("title")), safe(a["role"]), a["episode"]["id"][:8])
+        for a in appearances
+    ]  # fmt: skip
+    headers = ("date", "show", "title", "role", "id")
+    limits = ((10, 10), (6, 24), (12, 10_000), (4, 10), (8, 8))
+    table = fitted_table(headers, cells, limits, grow=2, width=width)
+    return Group(
+        Panel(rows, title=safe(person.name, style="bold"), title_align="left", box=box.ROUNDED),
+        table,
+    )

@@ -735,7 +735,7 @@ class Snapshot:
     each call (about 0.2 s for 10,000 episodes), which would dominate the property test."""
 
     def __init__(self, store: Store) -> None:
-        self.tables = {t: store.all(t) for t in ("shows", "episodes", "summaries")}
+        self.tables = {t: store.all(t) for t in ("shows", "episodes", "summaries", "people")}
 
     def all(self, table: str) -> list[dict[str, Any]]:
         return self.tables[table]

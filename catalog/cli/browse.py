@@ -75,8 +75,10 @@ def _complete(kind: str, incomplete: str) -> list[str]:
 def build_context(store: Store, need_summaries: bool) -> Context:
     """Show titles, and summary texts when free-text terms need them."""
     from catalog.query import Context
+    from catalog.registry import alias_map
 
-    ctx = Context(show_titles={s["id"]: s.get("title") or "" for s in store.shows()})
+    ctx = Context(show_titles={s["id"]: s.get("title") or "" for s in store.shows()},
+                  aliases=alias_map(store.all("people")))  # fmt: skip
     if need_summaries:
         ctx.summary_text = {s["id"]: s.get("body") or "" for s in store.all("summaries")}
     return ctx

@@ -37,13 +37,14 @@ Name = Annotated[
 ]
 
 
-def _everyone(store: Store, *, with_appearances: bool = False) -> dict[str, Person]:
+def _everyone(
+    store: Store, *, with_appearances: bool = False, episodes: list[dict[str, Any]] | None = None
+) -> dict[str, Person]:
     from catalog import registry
 
     titles = {s["id"]: s.get("title") or "" for s in store.shows()}
-    return registry.build(
-        store.episodes(), titles, store.all("people"), with_appearances=with_appearances
-    )
+    return registry.build(store.scan("episodes") if episodes is None else episodes, titles,
+                          store.all("people"), with_appearances=with_appearances)  # fmt: skip
 
 
 def resolve_one(people: dict[str, Person], name: str) -> Person:
@@ -121,13 +122,14 @@ def _profile(ctx: typer.Context, name: str, as_json: bool) -> None:
 
     settings = get_settings(ctx)
     store = open_store(settings)
-    everyone = _everyone(store, with_appearances=True)
+    episodes = store.scan("episodes")  # read once, not copied: this command only looks
+    everyone = _everyone(store, with_appearances=True, episodes=episodes)
     person = resolve_one(everyone, name)
     aliases = registry.alias_map(store.all("people"))
     partners = registry.co_appearances(person, aliases)
     sizes: dict[str, int] = {}
     titles = {s["id"]: s.get("title") or "" for s in store.shows()}
-    for ep in store.episodes():
+    for ep in episodes:
         title = titles.get(ep["show_id"], "")
         sizes[title] = sizes.get(title, 0) + 1
     regular = registry.regular_shows(person, sizes)

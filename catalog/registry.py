@@ -150,17 +150,23 @@ def resolve(query: str, people: dict[str, Person]) -> Resolution:
     return Resolution(suggestions=close)
 
 
-def co_appearances(person: Person, aliases: dict[str, str]) -> Counter[str]:
-    """Who appeared with this person most (hosts and co-guests), by name."""
+def co_appearances(
+    person: Person, aliases: dict[str, str], people: dict[str, Person] | None = None
+) -> Counter[str]:
+    """Who appeared with this person most (hosts and co-guests), counted by person (merged
+    spellings together) and shown by their current name."""
     counts: Counter[str] = Counter()
+    names: dict[str, str] = {}
     for appearance in person.appearances:
-        names = set()
+        keys = set()
         for credit in appearance["episode"].get("credits") or []:
             key = canonical(credit.get("key") or person_key(credit["name"]), aliases)
             if key != person.key and credit.get("role") in CAST_ROLES:
-                names.add(credit["name"])
-        counts.update(names)
-    return counts
+                keys.add(key)
+                names.setdefault(key, credit["name"])
+        counts.update(keys)
+    people = people or {}
+    return Counter({(people[k].name if k in people else names[k]): n for k, n in counts.items()})
 
 
 def regular_shows(person: Person, show_sizes: dict[str, int], *, share: float = 0.25) -> list[str]:

@@ -126,7 +126,7 @@ def _profile(ctx: typer.Context, name: str, as_json: bool) -> None:
     everyone = _everyone(store, with_appearances=True, episodes=episodes)
     person = resolve_one(everyone, name)
     aliases = registry.alias_map(store.all("people"))
-    partners = registry.co_appearances(person, aliases)
+    partners = registry.co_appearances(person, aliases, everyone)
     sizes: dict[str, int] = {}
     titles = {s["id"]: s.get("title") or "" for s in store.shows()}
     for ep in episodes:
@@ -280,7 +280,7 @@ def credit_add(
     if not name:
         raise UsageError("the name is empty")
 
-    def change(inputs: dict[str, Any]) -> None:
+    def change(inputs: dict[str, Any], ep: dict[str, Any], store: Store) -> None:
         key = person_key(name)
         inputs["manual"] = [c for c in inputs.get("manual") or []
                             if (c["key"], c["role"]) != (key, role.lower())]  # fmt: skip
@@ -301,13 +301,19 @@ def credit_remove(
     name: Name,
 ) -> None:
     """Take a credit off an episode (whatever its source); kept across re-ingests."""
+    from catalog import registry
     from catalog.normalize import person_key
 
-    key = person_key(name)
-
-    def change(inputs: dict[str, Any]) -> None:
-        inputs["manual"] = [c for c in inputs.get("manual") or [] if c["key"] != key]
-        inputs["removed"] = list(dict.fromkeys([*(inputs.get("removed") or []), key]))
+    def change(inputs: dict[str, Any], ep: dict[str, Any], store: Store) -> None:
+        # The person as the catalog knows them: a merged spelling removes the canonical one.
+        aliases = registry.alias_map(store.all("people"))
+        key = registry.canonical(person_key(name), aliases)
+        on_it = {registry.canonical(c["key"], aliases) for c in ep.get("credits") or []}
+        if key not in on_it:
+            raise NotFoundError(f"{name!r} is not credited on episode {ep['id'][:8]}")
+        keys = {key} | {alias for alias, owner in aliases.items() if owner == key}
+        inputs["manual"] = [c for c in inputs.get("manual") or [] if c["key"] not in keys]
+        inputs["removed"] = list(dict.fromkeys([*(inputs.get("removed") or []), *sorted(keys)]))
 
     _change_credits(ctx, episode, change, f"removed {name}")
 
@@ -320,7 +326,7 @@ def _change_credits(ctx: typer.Context, ref: str, change: Any, done: str) -> Non
     with store.transaction():
         ep = pipeline.find_episode(store, ref)
         inputs = ep.setdefault("credit_inputs", {})
-        change(inputs)
+        change(inputs, ep, store)
         store.put("episodes", [ep])
         derive.refresh_show(store, ep["show_id"])
     settings.out.print(f"{done} on {ep['id'][:8]} {ep.get('title') or ''}", markup=False)

@@ -32,7 +32,7 @@ import sys, time
 from datetime import datetime, UTC
 from pathlib import Path
 from catalog import pipeline
-from catalog.store import Store
+from catalog.store import TinyStore as Store
 t = time.perf_counter()
 report = pipeline.ingest(Store(Path(sys.argv[2])), [sys.argv[1]], now=datetime.now(UTC))
 print(time.perf_counter() - t, report.sources[0].new)

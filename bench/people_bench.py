@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from feedgen import FIRST, LAST, WORDS
 
 from catalog.normalize import person_key
-from catalog.store import Store
+from catalog.store import TinyStore as Store
 
 
 def build(path: Path, n: int) -> str:

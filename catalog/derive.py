@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from catalog import credits as credits_mod
+from catalog.backend import Store
 from catalog.normalize import person_key
-from catalog.store import Store
 
 
 def refresh_show(store: Store, show_id: str) -> int:

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from catalog import derive, feeds, normalize, people
+from catalog.backend import Store
 from catalog.errors import CatalogError, FeedError
 from catalog.fetch import FetchResult, FetchSettings, fetch, is_url
-from catalog.store import Store
 
 log = logging.getLogger(__name__)
 

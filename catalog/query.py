@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -94,7 +94,7 @@ class Context:
     """What a predicate needs beyond the episode: show titles and summary texts by id."""
 
     show_titles: dict[str, str] = field(default_factory=dict)
-    summary_text: dict[str, str] = field(default_factory=dict)
+    summary_text: Mapping[str, str] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # alias key → canonical key
 
 
@@ -321,6 +321,74 @@ def _test(term: Term, ep: dict[str, Any], ctx: Context) -> bool:
     if term.op == "exact":
         return any(fold(v) == term.value for v in values)
     return any(term.value in fold(v) for v in values)
+
+
+# -- plans: what an indexed store may use to narrow the candidates ------------------------
+@dataclass(frozen=True)
+class Cond:
+    """A condition every episode matching a term satisfies (a superset, never narrower).
+
+    kind "shows": show_id in `shows`; "date"/"duration": the value within low..high;
+    "person": a credit in role class `role` (host, guest or person) whose key is one of `keys`
+    or whose folded name contains `like`; "text": the folded title or description (or, unless
+    `title_only`, the matched summary) contains `text` (3 characters or more).
+    """
+
+    kind: str
+    shows: frozenset[str] = frozenset()
+    low: Any = None
+    high: Any = None
+    role: str = ""
+    keys: frozenset[str] = frozenset()
+    like: str | None = None
+    text: str = ""
+    title_only: bool = False
+
+
+@dataclass
+class Plan:
+    """AND of groups, each an OR of conditions; an episode the query matches satisfies it."""
+
+    groups: list[list[Cond]] = field(default_factory=list)
+
+
+def plan(query: Query, ctx: Context) -> Plan:
+    """The conditions an indexed store can check before the query's own predicate.
+
+    Groups with a term that has no condition (negations, regexes on text, tags, guids, short
+    words) are left out: the plan only narrows, and the predicate decides.
+    """
+    out = Plan()
+    for group in query.groups:
+        conds = [_cond(term, ctx) for term in group]
+        if conds and all(c is not None for c in conds):
+            out.groups.append([c for c in conds if c is not None])
+    return out
+
+
+def _cond(term: Term, ctx: Context) -> Cond | None:
+    if term.negate:
+        return None
+    if term.field is None or (term.field == "title" and term.op != "regex"):
+        if len(term.value) < 3:
+            return None
+        return Cond("text", text=term.value, title_only=term.field == "title")
+    if term.op == "range":
+        low, high = term.value
+        return Cond("duration" if term.field == "duration" else "date", low=low, high=high)
+    if term.field == "show":
+        probe = {"show_id": ""}
+        ids = frozenset(
+            sid for sid in ctx.show_titles if _test(term, dict(probe, show_id=sid), ctx)
+        )
+        return Cond("shows", shows=ids)
+    if term.field in {"guest", "host", "person"} and term.op != "regex":
+        key = person_key(term.value)
+        key = ctx.aliases.get(key, key)
+        keys = {key} | {alias for alias, canon in ctx.aliases.items() if canon == key}
+        like = term.value if term.op == "contains" else None
+        return Cond("person", role=term.field, keys=frozenset(keys), like=like)
+    return None
 
 
 # -- sorting -------------------------------------------------------------------------------

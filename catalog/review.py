@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from catalog import derive, match, people, summaries
+from catalog.backend import Store
 from catalog.errors import CatalogError, NotFoundError, SummaryError, UsageError
 from catalog.normalize import datetime_to_iso, person_key
-from catalog.store import Store
 
 PAGE_SUFFIXES = {".txt", ".html", ".htm"}
 MAX_PAGE_BYTES = 5 * 1024 * 1024

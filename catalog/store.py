@@ -20,7 +20,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import filelock
 from tinydb import TinyDB
@@ -28,12 +28,16 @@ from tinydb.storages import Storage
 from tinydb.table import Document
 
 from catalog import __version__
+from catalog.backend import TABLES, Predicate
 from catalog.errors import NotFoundError, SchemaError, StoreError
+from catalog.normalize import person_key
 from catalog.schema import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from catalog.query import Plan
 
 _J = TypeVar("_J")
 
-TABLES = ("shows", "episodes", "people", "summaries", "decisions", "curated")
 _META = "_meta"
 
 
@@ -142,8 +146,10 @@ def _copy(value: _J) -> _J:
     return json.loads(json.dumps(value))  # type: ignore[no-any-return]
 
 
-class Store:
-    """The catalog: tables of plain dicts, each with a unique string "id"."""
+class TinyStore:
+    """The catalog in one JSON file: tables of plain dicts, each with a unique string "id"."""
+
+    backend = "tinydb"
 
     def __init__(self, path: Path | str, *, lock_timeout: float = 60.0) -> None:
         self.path = Path(path)
@@ -229,9 +235,32 @@ class Store:
                 owners[doc["show_id"]] = owners.get(doc["show_id"], 0) + 1
         return owners
 
+    def show_sizes(self) -> dict[str, int]:
+        """Number of episodes per show id."""
+        sizes: dict[str, int] = {}
+        for doc in self._raw("episodes"):
+            sizes[doc["show_id"]] = sizes.get(doc["show_id"], 0) + 1
+        return sizes
+
+    def select_episodes(
+        self, plan: Plan | None, keep: Predicate, *, newest_first_limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Copies of the episodes `keep` accepts (a JSON file has no index: the plan is not
+        needed, every episode is looked at)."""
+        return _copy([doc for doc in self._raw("episodes") if keep(doc)])
+
+    def episodes_with_people(self, keys: set[str]) -> list[dict[str, Any]]:
+        """Copies of the episodes with a credit whose person key is one of `keys`."""
+        return _copy([doc for doc in self._raw("episodes")
+                      if any((c.get("key") or person_key(c.get("name") or "")) in keys
+                             for c in doc.get("credits") or [])])  # fmt: skip
+
+    def close(self) -> None:
+        """Nothing to release: the file is read and written whole."""
+
     # -- writing ---------------------------------------------------------------------------
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[Store]:
+    def transaction(self) -> Iterator[TinyStore]:
         """Lock the file, re-read it, collect writes, and write once at the end.
 
         On an exception nothing is written and the in-memory state is dropped.

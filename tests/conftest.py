@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,10 @@ sys.path.insert(0, str(ROOT / "bench"))  # feedgen: the generator shared with th
 CORPUS = SHARED / "corpus"
 
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
+# CATALOG_TEST_BACKEND=sqlite runs the CLI tests against SQLite catalogs (see tests/README).
+CATALOG_NAME = (
+    "catalog.sqlite" if os.environ.get("CATALOG_TEST_BACKEND") == "sqlite" else "catalog.json"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -27,13 +32,13 @@ def _environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # rich reads COLUMNS lazily; CliRunner streams are not terminals, so no colour codes.
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.delenv("FORCE_COLOR", raising=False)
-    monkeypatch.setenv("CATALOG_DB", str(tmp_path / "catalog.json"))
+    monkeypatch.setenv("CATALOG_DB", str(tmp_path / CATALOG_NAME))
 
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     """The catalog file the CLI uses in this test (via $CATALOG_DB)."""
-    return tmp_path / "catalog.json"
+    return tmp_path / CATALOG_NAME
 
 
 class Cli:

@@ -16,9 +16,10 @@ import pytest
 from conftest import ROOT
 from markdown_it import MarkdownIt
 
+from catalog.backend import open_store as Store
 from catalog.errors import CatalogError, FeedError
 from catalog.export import markdown, opml, records
-from catalog.store import SCHEMA_VERSION, Store
+from catalog.store import SCHEMA_VERSION
 
 HOSTILE = '[click](javascript:alert(1)) *x* <script>alert("x")</script> _y_ `z` # no'
 TRICKY = "Tom ]]> & Jerry \u202eevil\u202c \x9bsteps"

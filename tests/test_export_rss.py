@@ -21,7 +21,7 @@ from typing import Any
 
 import feedparser
 import pytest
-from conftest import FEEDS, ROOT, SHARED, Cli
+from conftest import CATALOG_NAME, FEEDS, ROOT, SHARED, Cli
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -225,7 +225,7 @@ def items_of(root: etree._Element) -> list[etree._Element]:
 @pytest.fixture(scope="module")
 def demo_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled demo (feeds/ and its summaries), ingested once per module."""
-    path = tmp_path_factory.mktemp("demo") / "catalog.json"
+    path = tmp_path_factory.mktemp("demo") / CATALOG_NAME
     cli = Cli()
     cli("--db", path, "ingest", ROOT / "feeds")
     cli("--db", path, "summaries", "import", ROOT / "feeds" / "summaries")
@@ -236,6 +236,9 @@ def demo_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def demo(demo_catalog: Path, db_path: Path) -> Path:
     """This test's own copy of the demo catalog (the one $CATALOG_DB points at)."""
     shutil.copyfile(demo_catalog, db_path)
+    wal = Path(f"{demo_catalog}-wal")  # a SQLite catalog still open in this process
+    if wal.exists():
+        shutil.copyfile(wal, f"{db_path}-wal")
     return db_path
 
 
@@ -864,7 +867,7 @@ def test_long_descriptions_are_trimmed_to_4000_bytes(cli: Cli, tmp_path: Path, h
     out = tmp_path / "out.xml"
     # A subprocess, so that the hang is a timeout rather than a stuck test run.
     subprocess.run(
-        [sys.executable, "-m", "catalog", "--db", str(tmp_path / "catalog.json"),
+        [sys.executable, "-m", "catalog", "--db", str(tmp_path / CATALOG_NAME),
          "export", "rss", "show:long", *definition("long"), "-o", str(out)],
         capture_output=True, timeout=3, check=True,
     )  # fmt: skip

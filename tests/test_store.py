@@ -17,7 +17,7 @@ from feedgen import make_feed
 
 from catalog import pipeline, store
 from catalog.errors import SchemaError, StoreError
-from catalog.store import Store
+from catalog.store import TinyStore as Store
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -131,7 +131,7 @@ _WRITER = """
 import sys
 from datetime import datetime, UTC
 from catalog import pipeline
-from catalog.store import Store
+from catalog.store import TinyStore as Store
 db, a, b = sys.argv[1:4]
 st = Store(db)
 n = 0

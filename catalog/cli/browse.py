@@ -6,6 +6,7 @@ import csv
 import json
 import re
 import sys
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -24,8 +25,8 @@ from catalog.cli.common import (
 from catalog.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
+    from catalog.backend import Store
     from catalog.query import Context
-    from catalog.store import Store
 
 QUERY_HELP = """Query terms: words or "a phrase" (title, description, summary); field:value,
 field:=exact, field::regex for show, title, guest, host, person, tag, mention, guid; ranges
@@ -55,13 +56,14 @@ def _complete(kind: str, incomplete: str) -> list[str]:
     import os
     from pathlib import Path
 
+    from catalog.backend import open_store
     from catalog.cli.common import default_db
     from catalog.errors import CatalogError
     from catalog.normalize import fold
-    from catalog.store import Store
 
+    backend = os.environ.get("CATALOG_BACKEND") or None
     try:
-        store = Store(Path(os.environ.get("CATALOG_DB") or default_db()))
+        store = open_store(Path(os.environ.get("CATALOG_DB") or default_db(backend)), backend)
         if kind == "shows":
             values = [s.get("title") or "" for s in store.shows()]
         else:
@@ -72,6 +74,28 @@ def _complete(kind: str, incomplete: str) -> list[str]:
     return [v for v in values if v and fold(v).startswith(want)]
 
 
+class _Summaries(Mapping[str, str]):
+    """Summary texts fetched on first use (an indexed store need not load them all)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.cache: dict[str, str] = {}
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self.cache:
+            doc = self.store.get("summaries", key)
+            if doc is None:
+                raise KeyError(key)
+            self.cache[key] = doc.get("body") or ""
+        return self.cache[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.store.ids("summaries"))
+
+    def __len__(self) -> int:
+        return self.store.count("summaries")
+
+
 def build_context(store: Store, need_summaries: bool) -> Context:
     """Show titles, and summary texts when free-text terms need them."""
     from catalog.query import Context
@@ -80,7 +104,10 @@ def build_context(store: Store, need_summaries: bool) -> Context:
     ctx = Context(show_titles={s["id"]: s.get("title") or "" for s in store.shows()},
                   aliases=alias_map(store.all("people")))  # fmt: skip
     if need_summaries:
-        ctx.summary_text = {s["id"]: s.get("body") or "" for s in store.all("summaries")}
+        if store.backend == "tinydb":  # already in memory: one dict is cheapest
+            ctx.summary_text = {s["id"]: s.get("body") or "" for s in store.all("summaries")}
+        else:
+            ctx.summary_text = _Summaries(store)
     return ctx
 
 
@@ -95,8 +122,12 @@ def select(
     guest: list[str] | None = None,
     host: list[str] | None = None,
     person: list[str] | None = None,
+    newest_first_limit: int | None = None,
 ) -> tuple[list[dict[str, Any]], Context]:
-    """Episodes matching the query terms and the flags (which are ANDed with them)."""
+    """Episodes matching the query terms and the flags (which are ANDed with them).
+
+    With `newest_first_limit`, only the first that many in the default order are needed.
+    """
     from catalog import query
     from catalog.cli.episodes import resolve_shows
 
@@ -112,11 +143,14 @@ def select(
     q.groups += query.parse_tokens(flags, now=now()).groups
     show_ids = resolve_shows(store, show) if show else None
     ctx = build_context(store, any(t.field is None for g in q.groups for t in g))
-    found = [
-        e
-        for e in store.episodes()
-        if (show_ids is None or e.get("show_id") in show_ids) and q.matches(e, ctx)
-    ]
+    plan = query.plan(q, ctx)
+    if show_ids is not None:
+        plan.groups.append([query.Cond("shows", shows=frozenset(show_ids))])
+
+    def keep(ep: dict[str, Any]) -> bool:
+        return (show_ids is None or ep.get("show_id") in show_ids) and q.matches(ep, ctx)
+
+    found = store.select_episodes(plan, keep, newest_first_limit=newest_first_limit)
     return found, ctx
 
 
@@ -202,6 +236,7 @@ def list_(
     keys = query.parse_sort(sort or [])
     settings = get_settings(ctx)
     store = open_store(settings)
+    default_order = keys == [("date", True)]
     found, qctx = select(
         store,
         terms or [],
@@ -212,6 +247,7 @@ def list_(
         guest=guest,
         host=host,
         person=person,
+        newest_first_limit=offset + limit if limit is not None and default_order else None,
     )
     episodes = query.sort_episodes(found, keys, qctx)[offset:]
     if limit is not None:

@@ -19,7 +19,7 @@ from catalog import __version__
 from catalog.errors import CatalogError, UsageError
 
 if TYPE_CHECKING:  # the store (and TinyDB) is imported lazily, by the commands that use it
-    from catalog.store import Store
+    from catalog.backend import Store
 
 app = typer.Typer(
     name="catalog",
@@ -46,13 +46,15 @@ class Settings:
     debug: bool
     out: Console
     err: Console
+    backend: str | None = None
 
 
-def default_db() -> Path:
+def default_db(backend: str | None = None) -> Path:
     """The platform's per-user data folder (used when neither --db nor $CATALOG_DB is set)."""
     import platformdirs
 
-    return Path(platformdirs.user_data_dir("catalog", appauthor=False)) / "catalog.json"
+    name = "catalog.sqlite" if backend == "sqlite" else "catalog.json"
+    return Path(platformdirs.user_data_dir("catalog", appauthor=False)) / name
 
 
 def _version(value: bool) -> None:
@@ -69,9 +71,19 @@ def _main(
         typer.Option(
             "--db",
             envvar="CATALOG_DB",
-            help="Catalog file (default: $CATALOG_DB, else the user data folder).",
+            help="Catalog file (default: $CATALOG_DB, else the user data folder). "
+            "*.sqlite, *.sqlite3 and *.db files are SQLite catalogs, others TinyDB (JSON).",
             show_default=False,
             dir_okay=False,
+        ),
+    ] = None,
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            "--backend",
+            envvar="CATALOG_BACKEND",
+            help="tinydb or sqlite, when the file's extension does not say.",
+            show_default=False,
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
@@ -83,11 +95,14 @@ def _main(
     ] = False,
 ) -> None:
     """An offline catalog of podcast and radio episodes and the people on them."""
+    if backend is not None and backend not in ("tinydb", "sqlite"):
+        raise typer.BadParameter(f"{backend!r}: choose tinydb or sqlite", param_hint="--backend")
     ctx.obj = Settings(
-        db=db or default_db(),
+        db=db or default_db(backend),
         debug=debug,
         out=Console(highlight=False),
         err=Console(stderr=True, highlight=False),
+        backend=backend,
     )
 
 
@@ -119,10 +134,24 @@ def get_settings(ctx: typer.Context) -> Settings:
     return ctx.obj
 
 
-def open_store(settings: Settings) -> Store:
-    from catalog.store import Store
+def open_store(settings: Settings, *, hint: bool = True) -> Store:
+    """The catalog the settings name; a large TinyDB catalog gets a one-line hint to migrate."""
+    from catalog.backend import MIGRATE_HINT_EPISODES, open_store
 
-    return Store(settings.db)
+    store = open_store(settings.db, settings.backend)
+    if hint and store.backend == "tinydb":
+        try:  # cheap test first: 20,000 episodes take well over 5 MB of JSON
+            big = settings.db.stat().st_size > 5_000_000
+        except OSError:
+            big = False
+        if big and store.count("episodes") > MIGRATE_HINT_EPISODES:
+            settings.err.print(
+                f"hint: {store.count('episodes'):,} episodes in a TinyDB catalog; "
+                f"`catalog migrate --to sqlite` makes large catalogs much faster",
+                markup=False,
+                highlight=False,
+            )
+    return store
 
 
 def emit_json(data: Any) -> None:

@@ -24,7 +24,7 @@ from catalog.cli.common import (
 from catalog.errors import NotFoundError
 
 if TYPE_CHECKING:
-    from catalog.store import Store
+    from catalog.backend import Store
 
 
 def _run_ingest(settings: Settings, job: Callable[..., Any], as_json: bool) -> None:

@@ -24,7 +24,7 @@ from catalog.cli.common import (
 from catalog.errors import ExportError, NotFoundError, UsageError
 
 if TYPE_CHECKING:
-    from catalog.store import Store
+    from catalog.backend import Store
 
 curate_app = typer.Typer(
     help="Curated shows: saved definitions exported as podcast feeds.", no_args_is_help=True

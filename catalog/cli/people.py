@@ -12,8 +12,8 @@ from catalog.cli.common import JsonFlag, app, emit_json, get_settings, open_stor
 from catalog.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
+    from catalog.backend import Store
     from catalog.registry import Person
-    from catalog.store import Store
 
 
 class ListByDefault(TyperGroup):

@@ -1,0 +1,102 @@
+"""The store interface both backends implement, and the choice between them.
+
+TinyDB (`catalog.store.TinyStore`, one JSON file) is the default; SQLite
+(`catalog.sqlstore.SQLiteStore`, stdlib sqlite3 in WAL mode) is for large catalogs. A file
+named `*.sqlite`, `*.sqlite3` or `*.db` is SQLite, anything else TinyDB, unless `backend` says
+otherwise. Neither backend module is imported until a catalog of its kind is opened, so a
+SQLite catalog never loads TinyDB and the reverse.
+
+Documents are plain JSON dicts with a unique string "id". Every read-modify-write runs in
+`transaction()`, which is all-or-nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from catalog.errors import UsageError
+
+if TYPE_CHECKING:
+    from catalog.query import Plan
+
+BACKENDS = ("tinydb", "sqlite")
+SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+TABLES = ("shows", "episodes", "people", "summaries", "decisions", "curated")
+MIGRATE_HINT_EPISODES = 20_000
+
+Predicate = Callable[[dict[str, Any]], bool]
+
+
+class Store(Protocol):
+    """What the pipeline and the commands need from a catalog."""
+
+    path: Path
+    backend: str
+
+    def all(self, table: str) -> list[dict[str, Any]]: ...
+    def scan(self, table: str) -> list[dict[str, Any]]: ...
+    def has(self, table: str, doc_id: str) -> bool: ...
+    def get(self, table: str, doc_id: str) -> dict[str, Any] | None: ...
+    def find(self, table: str, ref: str) -> dict[str, Any]: ...
+    def ids(self, table: str) -> list[str]: ...
+    def count(self, table: str) -> int: ...
+    def shows(self) -> list[dict[str, Any]]: ...
+    def episodes(self, show_id: str | None = None) -> list[dict[str, Any]]: ...
+    def guid_owners(self, guids: set[str]) -> dict[str, int]: ...
+    def show_sizes(self) -> dict[str, int]: ...
+    def select_episodes(
+        self, plan: Plan | None, keep: Predicate, *, newest_first_limit: int | None = None
+    ) -> list[dict[str, Any]]: ...
+    def episodes_with_people(self, keys: set[str]) -> list[dict[str, Any]]: ...
+    def transaction(self) -> contextlib.AbstractContextManager[Any]: ...
+    def put(self, table: str, docs: Iterable[dict[str, Any]]) -> None: ...
+    def delete(self, table: str, ids: Iterable[str]) -> None: ...
+    def close(self) -> None: ...
+
+
+def backend_for(path: Path, backend: str | None = None) -> str:
+    """The backend a catalog file uses: `backend` if given, else by the file's extension.
+
+    >>> backend_for(Path("big.sqlite")), backend_for(Path("c.json"))
+    ('sqlite', 'tinydb')
+    """
+    if backend is not None:
+        if backend not in BACKENDS:
+            raise UsageError(f"unknown backend {backend!r} (choose {' or '.join(BACKENDS)})")
+        return backend
+    return "sqlite" if path.suffix.lower() in SQLITE_SUFFIXES else "tinydb"
+
+
+def open_store(path: Path, backend: str | None = None) -> Store:
+    """Open (or prepare to create) the catalog at `path`."""
+    if backend_for(path, backend) == "sqlite":
+        from catalog.sqlstore import SQLiteStore
+
+        return SQLiteStore(path)
+    from catalog.store import TinyStore
+
+    return TinyStore(path)
+
+
+def copy_catalog(source: Store, target: Store) -> dict[str, int]:
+    """Every document of every table from one store into another (one transaction)."""
+    counts: dict[str, int] = {}
+    with target.transaction():
+        for table in TABLES:
+            docs = source.scan(table)
+            target.put(table, docs)
+            counts[table] = len(docs)
+    return counts
+
+
+def iter_chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    """Consecutive slices of at most `size` items.
+
+    >>> list(iter_chunks([1, 2, 3], 2))
+    [[1, 2], [3]]
+    """
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

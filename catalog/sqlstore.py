@@ -463,15 +463,26 @@ class SQLiteStore:
                 )
                 n = cur.lastrowid
                 assert n is not None
-            else:
-                n, old_body = old
-                self._unindex_episode(conn, n, json.loads(old_body))
+                self._index_episode(conn, n, doc)
+                continue
+            n, old_body = old
+            conn.execute(
+                "UPDATE episodes SET show_id = ?, published = ?, guid = ?, summary_id = ?, "
+                "duration = ?, body = ? WHERE n = ?",
+                (*columns, n),
+            )
+            before = json.loads(old_body)
+            rows = _credit_rows(n, doc)
+            if _credit_rows(n, before) != rows:  # a re-ingest mostly changes neither
+                conn.execute("DELETE FROM credits WHERE episode = ?", (n,))
+                conn.executemany("INSERT INTO credits VALUES (?, ?, ?, ?)", rows)
+            text, old_text = episode_text(doc), episode_text(before)
+            if text != old_text:
                 conn.execute(
-                    "UPDATE episodes SET show_id = ?, published = ?, guid = ?, summary_id = ?, "
-                    "duration = ?, body = ? WHERE n = ?",
-                    (*columns, n),
+                    "INSERT INTO episode_text (episode_text, rowid, text) VALUES ('delete', ?, ?)",
+                    (n, old_text),
                 )
-            self._index_episode(conn, n, doc)
+                conn.execute("INSERT INTO episode_text (rowid, text) VALUES (?, ?)", (n, text))
 
     @staticmethod
     def _index_episode(conn: sqlite3.Connection, n: int, doc: dict[str, Any]) -> None:

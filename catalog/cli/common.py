@@ -136,15 +136,15 @@ def get_settings(ctx: typer.Context) -> Settings:
 
 def open_store(settings: Settings, *, hint: bool = True) -> Store:
     """The catalog the settings name; a large TinyDB catalog gets a one-line hint to migrate."""
-    from catalog.backend import MIGRATE_HINT_EPISODES, open_store
+    from catalog import backend
 
-    store = open_store(settings.db, settings.backend)
+    store = backend.open_store(settings.db, settings.backend)
     if hint and store.backend == "tinydb":
-        try:  # cheap test first: 20,000 episodes take well over 5 MB of JSON
-            big = settings.db.stat().st_size > 5_000_000
+        try:
+            big = settings.db.stat().st_size > backend.MIGRATE_HINT_BYTES
         except OSError:
             big = False
-        if big and store.count("episodes") > MIGRATE_HINT_EPISODES:
+        if big and store.count("episodes") > backend.MIGRATE_HINT_EPISODES:
             settings.err.print(
                 f"hint: {store.count('episodes'):,} episodes in a TinyDB catalog; "
                 f"`catalog migrate --to sqlite` makes large catalogs much faster",

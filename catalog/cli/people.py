@@ -119,19 +119,28 @@ def list_people(
 
 def _profile(ctx: typer.Context, name: str, as_json: bool) -> None:
     from catalog import registry, ui
+    from catalog.normalize import person_key
 
     settings = get_settings(ctx)
     store = open_store(settings)
-    episodes = store.scan("episodes")  # read once, not copied: this command only looks
-    everyone = _everyone(store, with_appearances=True, episodes=episodes)
-    person = resolve_one(everyone, name)
-    aliases = registry.alias_map(store.all("people"))
+    people_docs = store.all("people")
+    aliases = registry.alias_map(people_docs)
+    titles = {s["id"]: s.get("title") or "" for s in store.shows()}
+    # The usual case, a name as credited: read only the episodes crediting that person (an
+    # index lookup in SQLite). Partial names, typos and ambiguity need everyone.
+    key = registry.canonical(person_key(name), aliases)
+    keys = {key} | {alias for alias, canon in aliases.items() if canon == key}
+    episodes = store.episodes_with_people(keys)
+    everyone = registry.build(episodes, titles, people_docs, with_appearances=True)
+    person = everyone.get(key)
+    if person is None:
+        everyone = _everyone(store, with_appearances=True)
+        person = resolve_one(everyone, name)
     partners = registry.co_appearances(person, aliases, everyone)
     sizes: dict[str, int] = {}
-    titles = {s["id"]: s.get("title") or "" for s in store.shows()}
-    for ep in episodes:
-        title = titles.get(ep["show_id"], "")
-        sizes[title] = sizes.get(title, 0) + 1
+    for show_id, n in store.show_sizes().items():
+        title = titles.get(show_id, "")
+        sizes[title] = sizes.get(title, 0) + n
     regular = registry.regular_shows(person, sizes)
     appearances = sorted(person.appearances,
                          key=lambda a: a["episode"].get("published") or "")  # fmt: skip

@@ -129,6 +129,8 @@ class SQLiteStore:
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"{self.path}: cannot open the catalog: {exc}") from None
         try:
+            if not exists:  # episodes are 1-4 KB of JSON: 4 KB pages would hold one each
+                conn.execute("PRAGMA page_size = 16384")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             if exists:

@@ -1,7 +1,8 @@
 """`catalog guest NAME` on a generated catalog (default 100,000 episodes), whole process.
 
-Episodes are written straight into a TinyDB catalog (no feed parsing), each with a host and a
-guest credit, over 300 shows. The baseline in the same run is `python -c pass`.
+Episodes are written straight into a catalog (no feed parsing), each with a host and a guest
+credit, over 300 shows, once as TinyDB and once as SQLite. The baseline in the same run is
+`python -c pass`.
 
     .venv/bin/python bench/people_bench.py [--episodes 100000] [--rounds 3]
 """
@@ -21,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from feedgen import FIRST, LAST, WORDS
 
+from catalog.backend import copy_catalog, open_store
 from catalog.normalize import person_key
-from catalog.store import TinyStore as Store
 
 
 def build(path: Path, n: int) -> str:
@@ -43,7 +44,7 @@ def build(path: Path, n: int) -> str:
                 {"name": guest, "key": person_key(guest), "role": "guest"},
             ],
         })  # fmt: skip
-    store = Store(path)
+    store = open_store(path)
     with store.transaction():
         store.put("shows", shows)
         store.put("episodes", episodes)
@@ -65,20 +66,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "big.json"
         guest = build(db, args.episodes)
-        ours, base = [], []
+        sqlite_db = Path(tmp) / "big.sqlite"
+        copy_catalog(open_store(db), open_store(sqlite_db))
+        results: dict[str, list[float]] = {"base": [], "tinydb": [], "sqlite": []}
         for _ in range(args.rounds):
-            base.append(timed([sys.executable, "-c", "pass"]))
-            ours.append(timed([str(catalog), "--db", str(db), "guest", guest]))
-        size = db.stat().st_size / 1e6
+            results["base"].append(timed([sys.executable, "-c", "pass"]))
+            for name, path in (("tinydb", db), ("sqlite", sqlite_db)):
+                results[name].append(timed([str(catalog), "--db", str(path), "guest", guest]))
+        sizes = {name: path.stat().st_size / 1e6 for name, path in
+                 (("tinydb", db), ("sqlite", sqlite_db))}  # fmt: skip
+    base = statistics.median(results["base"])
     print(
-        f"catalog guest NAME on {args.episodes} episodes ({size:.0f} MB TinyDB file), "
-        f"median of {args.rounds} whole-process runs"
+        f"catalog guest NAME on {args.episodes} episodes, "
+        f"median of {args.rounds} runs (whole process)"
     )
-    print(f"  python -c pass      {statistics.median(base):7.3f} s")
-    print(
-        f"  catalog guest NAME  {statistics.median(ours):7.3f} s   "
-        f"({statistics.median(ours) / statistics.median(base):.0f}x)"
-    )
+    print(f"  python -c pass                     {base:7.3f} s")
+    for name in ("tinydb", "sqlite"):
+        ours = statistics.median(results[name])
+        print(f"  catalog guest NAME ({name}, {sizes[name]:4.0f} MB)  {ours:7.3f} s   "
+              f"({ours / base:.0f}x)")  # fmt: skip
 
 
 if __name__ == "__main__":

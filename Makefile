@@ -61,6 +61,7 @@ demo: $(STAMP)  ## ingest the bundled feeds/ into a throw-away catalog and brows
 	rm -rf "$$tmp"
 
 bench: $(STAMP)  ## benchmarks (ratios to baselines measured in the same run)
+	$(PY) bench/catalog_bench.py
 	$(PY) bench/ingest_bench.py
 	$(PY) bench/match_bench.py
 	$(PY) bench/people_bench.py

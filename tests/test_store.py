@@ -63,6 +63,8 @@ def test_newer_schema_is_refused_and_file_untouched(tmp_path: Path, cli, db_path
 
 @pytest.mark.parametrize("content", [b"", b"{not json", b"[1, 2]", b'{"shows": {}}'])
 def test_unreadable_catalog_is_never_overwritten(cli, db_path: Path, content: bytes) -> None:
+    if db_path.suffix == ".sqlite" and not content:
+        pytest.skip("to SQLite an empty file is an empty database")
     db_path.write_bytes(content)
     result = cli("ingest", Path(__file__).parent / "data/feeds/atom.xml", code=1)
     assert str(db_path) in result.stdout + result.stderr

@@ -191,7 +191,7 @@ def list_(
     ] = None,
     no_pager: Annotated[bool, typer.Option("--no-pager", help="Never use a pager.")] = False,
 ) -> None:
-    from catalog import query, records, ui
+    from catalog import query, records
 
     chosen = [n for n, on in (("--json", as_json), ("--jsonl", jsonl), ("--csv", as_csv),
                               ("--ids", ids), ("--format", fmt is not None)) if on]  # fmt: skip
@@ -248,6 +248,8 @@ def list_(
             else "the catalog is empty: add feeds with `catalog ingest FEED`"
         )
         return
+    from catalog import ui  # rich tables: only when there is a table to print
+
     shows_by_id = {s["id"]: s for s in store.shows()}
     _page(
         settings,

@@ -12,19 +12,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from catalog import __version__
 from catalog.errors import CatalogError, UsageError
 
-if TYPE_CHECKING:  # the store (and TinyDB) is imported lazily, by the commands that use it
+if TYPE_CHECKING:  # rich and the store (TinyDB) are imported lazily, by the code that uses them
+    from rich.console import Console
+
     from catalog.store import Store
 
 app = typer.Typer(
     name="catalog",
     help="An offline catalog of podcast and radio episodes and the people on them.",
     no_args_is_help=True,
+    # Plain (click) help and usage errors: typer's rich help imports rich.markdown, markdown_it,
+    # rich.traceback, pygments… (~85 ms, more than the rest of `catalog --help` together).
+    # Every sub-app sets it too (typer takes it per Typer instance).
+    rich_markup_mode=None,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -44,8 +48,19 @@ class Settings:
 
     db: Path
     debug: bool
-    out: Console
-    err: Console
+
+    # The consoles are made on first use: output for scripts (--json, --ids, …) needs no rich.
+    @functools.cached_property
+    def out(self) -> Console:
+        from rich.console import Console
+
+        return Console(highlight=False)
+
+    @functools.cached_property
+    def err(self) -> Console:
+        from rich.console import Console
+
+        return Console(stderr=True, highlight=False)
 
 
 def default_db() -> Path:
@@ -83,12 +98,7 @@ def _main(
     ] = False,
 ) -> None:
     """An offline catalog of podcast and radio episodes and the people on them."""
-    ctx.obj = Settings(
-        db=db or default_db(),
-        debug=debug,
-        out=Console(highlight=False),
-        err=Console(stderr=True, highlight=False),
-    )
+    ctx.obj = Settings(db=db or default_db(), debug=debug)
 
 
 def user_errors(fn: F) -> F:
@@ -105,9 +115,12 @@ def user_errors(fn: F) -> F:
             settings: Settings | None = ctx.obj if isinstance(ctx.obj, Settings) else None
             if settings is not None and settings.debug:
                 raise
-            err = settings.err if settings else Console(stderr=True)
+            from rich.console import Console
+            from rich.text import Text
+
             from catalog.ui import safe
 
+            err = settings.err if settings else Console(stderr=True)
             err.print(Text.assemble(("error: ", "bold red"), safe(str(exc))), soft_wrap=True)
             raise typer.Exit(2 if isinstance(exc, UsageError) else 1) from None
 

@@ -27,12 +27,15 @@ if TYPE_CHECKING:
     from catalog.store import Store
 
 curate_app = typer.Typer(
-    help="Curated shows: saved definitions exported as podcast feeds.", no_args_is_help=True
+    help="Curated shows: saved definitions exported as podcast feeds.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 export_app = typer.Typer(
     help="Export a curated show as podcast RSS, or any slice of the "
     "catalog as JSON, JSONL, CSV, OPML or Markdown.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(curate_app, name="curate")
 app.add_typer(export_app, name="export")

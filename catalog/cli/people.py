@@ -26,9 +26,11 @@ class ListByDefault(TyperGroup):
 
 
 people_app = typer.Typer(cls=ListByDefault, help="Hosts and guests across every show: list, "
-                         "merge spellings, split, rename.")  # fmt: skip
+                         "merge spellings, split, rename.", rich_markup_mode=None)  # fmt: skip
 credit_app = typer.Typer(
-    help="Fix an episode's credits by hand (kept across re-ingests).", no_args_is_help=True
+    help="Fix an episode's credits by hand (kept across re-ingests).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(people_app, name="people")
 app.add_typer(credit_app, name="credit")

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from catalog.cli.common import (
     JsonFlag,
@@ -20,9 +18,13 @@ from catalog.cli.common import (
 )
 from catalog.errors import NotFoundError, UsageError
 
-summaries_app = typer.Typer(help="Scraped episode pages: import, list, show.", no_args_is_help=True)
+summaries_app = typer.Typer(
+    help="Scraped episode pages: import, list, show.", no_args_is_help=True, rich_markup_mode=None
+)
 match_app = typer.Typer(
-    help="Summary ↔ episode matches: review, log, undo, set, clear.", no_args_is_help=True
+    help="Summary ↔ episode matches: review, log, undo, set, clear.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(summaries_app, name="summaries")
 app.add_typer(match_app, name="match")
@@ -93,6 +95,8 @@ def import_(
             {"pages": [r.as_dict() for r in rows], "failed": sum(r.status == "error" for r in rows)}
         )
     else:
+        from rich.text import Text
+
         settings.out.print(ui.page_report_table(rows, settings.out.width))
         for row in rows:
             if row.error:
@@ -227,6 +231,8 @@ def review_queue(
         settings.err.print("nothing to review")
         return
     if yes or dry_run:
+        from rich.text import Text
+
         for doc in queue:
             ok = doc.get("suggested") and (doc.get("score") or 0) >= minimum
             verb = "accept" if ok else "leave"
@@ -256,6 +262,7 @@ def review_queue(
 def _interactive(settings: Settings, store: Any, queue: list[dict[str, Any]]) -> None:
     from rich.markup import escape
     from rich.prompt import Prompt
+    from rich.table import Table
 
     from catalog import match as mt
     from catalog import review as rv

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -106,6 +108,7 @@ def user_errors(fn: F) -> F:
 
     With --debug the exception propagates, so its traceback is shown.
     """
+    resolve_annotations(fn)
 
     @functools.wraps(fn)
     def wrapper(ctx: typer.Context, *args: Any, **kwargs: Any) -> Any:
@@ -125,6 +128,15 @@ def user_errors(fn: F) -> F:
             raise typer.Exit(2 if isinstance(exc, UsageError) else 1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def resolve_annotations(fn: Callable[..., Any]) -> None:
+    """Evaluate a command's annotations once, at import. Under `from __future__ import
+    annotations` they are strings, which typer evaluates four times per command on every run
+    while it builds the command tree (`inspect.signature(eval_str=True)` and `get_type_hints`,
+    twice each): ~8 ms (10%) of `catalog --help`. A name not defined yet is left to typer."""
+    with contextlib.suppress(NameError):
+        fn.__annotations__ = typing.get_type_hints(fn, include_extras=True)
 
 
 def get_settings(ctx: typer.Context) -> Settings:

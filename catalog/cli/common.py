@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from catalog import __version__
 from catalog.errors import CatalogError, UsageError
@@ -23,7 +24,20 @@ if TYPE_CHECKING:  # rich and the store (TinyDB) are imported lazily, by the cod
 
     from catalog.store import Store
 
+
+class CatalogGroup(TyperGroup):
+    """The root command: before parsing, its parameters and every command's get the
+    pydantic-free conversion of plain values (catalog.cli.coercion)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        from catalog.cli import coercion
+
+        coercion.install(self, ctx)
+        return super().parse_args(ctx, args)
+
+
 app = typer.Typer(
+    cls=CatalogGroup,
     name="catalog",
     help="An offline catalog of podcast and radio episodes and the people on them.",
     no_args_is_help=True,

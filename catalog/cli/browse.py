@@ -16,6 +16,7 @@ from catalog.cli.common import (
     Settings,
     app,
     emit_json,
+    find_episode,
     get_settings,
     now,
     open_store,
@@ -283,11 +284,11 @@ def show_(
     as_json: JsonFlag = False,
 ) -> None:
     """Show one episode in detail: every stored field, credits included."""
-    from catalog import pipeline, ui
+    from catalog import ui
 
     settings = get_settings(ctx)
     store = open_store(settings)
-    ep = find_one(store, episode, pipeline.find_episode)
+    ep = find_one(store, episode, find_episode)
     if as_json:
         emit_json(ep)
         return

@@ -16,6 +16,7 @@ from catalog.cli.common import (
     Settings,
     app,
     emit_json,
+    find_episode,
     get_settings,
     now,
     open_store,
@@ -198,13 +199,11 @@ def edit(
 
 
 def _pin(ctx: typer.Context, name: str, refs: list[str], change: Callable[..., None]) -> None:
-    from catalog import pipeline
-
     settings = get_settings(ctx)
     store = open_store(settings)
     with store.transaction():
         doc = _get(store, name)
-        ids = [pipeline.find_episode(store, ref)["id"] for ref in refs]
+        ids = [find_episode(store, ref)["id"] for ref in refs]
         change(doc["pinned"], ids)
         store.put("curated", [doc])
     settings.out.print(f"{name}: {len(doc['pinned'])} pinned episode(s)")

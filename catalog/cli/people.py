@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from catalog.cli.common import JsonFlag, app, emit_json, get_settings, open_store, user_errors
+from catalog.cli.common import (
+    JsonFlag,
+    app,
+    emit_json,
+    find_episode,
+    get_settings,
+    open_store,
+    user_errors,
+)
 from catalog.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
@@ -321,12 +329,12 @@ def credit_remove(
 
 
 def _change_credits(ctx: typer.Context, ref: str, change: Any, done: str) -> None:
-    from catalog import derive, pipeline
+    from catalog import derive
 
     settings = get_settings(ctx)
     store = open_store(settings)
     with store.transaction():
-        ep = pipeline.find_episode(store, ref)
+        ep = find_episode(store, ref)
         inputs = ep.setdefault("credit_inputs", {})
         change(inputs, ep, store)
         store.put("episodes", [ep])

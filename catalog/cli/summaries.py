@@ -11,6 +11,7 @@ from catalog.cli.common import (
     Settings,
     app,
     emit_json,
+    find_episode,
     get_settings,
     now,
     open_store,
@@ -383,12 +384,12 @@ def set_(
     ],
 ) -> None:
     """Match a summary to an episode by hand (for scripts); logged like any decision."""
-    from catalog import pipeline, ui
     from catalog import review as rv
+    from catalog import ui
 
     settings = get_settings(ctx)
     store = open_store(settings)
-    ep = pipeline.find_episode(store, episode)
+    ep = find_episode(store, episode)
     entry = rv.decide(
         store,
         rv.find_summary(store, summary)["id"],
@@ -413,12 +414,12 @@ def clear(
     ],
 ) -> None:
     """Detach the summary matched to an episode; logged, and undoable."""
-    from catalog import pipeline, ui
     from catalog import review as rv
+    from catalog import ui
 
     settings = get_settings(ctx)
     store = open_store(settings)
-    ep = pipeline.find_episode(store, episode)
+    ep = find_episode(store, episode)
     try:
         entry = rv.clear_episode(store, ep["id"], now=now())
     except NotFoundError:

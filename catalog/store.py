@@ -15,6 +15,7 @@ backend implements the same methods. Guarantees:
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import tempfile
@@ -22,7 +23,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import filelock
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
@@ -33,7 +33,9 @@ from catalog.errors import NotFoundError, SchemaError, StoreError
 from catalog.normalize import person_key
 from catalog.schema import SCHEMA_VERSION
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # filelock: imported by the first transaction (read-only commands never need it)
+    import filelock
+
     from catalog.query import Plan
 
 _J = TypeVar("_J")
@@ -156,9 +158,16 @@ class TinyStore:
         self.lock_timeout = lock_timeout
         self._db = TinyDB(str(self.path), storage=_AtomicJSONStorage)
         self._storage: _AtomicJSONStorage = self._db.storage  # type: ignore[assignment]
-        self._lock = filelock.FileLock(str(self.path) + ".lock")
         self._index: dict[str, dict[str, int]] = {}
         self._in_txn = False
+
+    @functools.cached_property
+    def _lock(self) -> filelock.BaseFileLock:
+        """The inter-process lock, made by the first transaction (importing filelock costs
+        ~25 ms of a read-only command's start-up)."""
+        import filelock
+
+        return filelock.FileLock(str(self.path) + ".lock")
 
     # -- reading ---------------------------------------------------------------------------
     def _table_index(self, table: str) -> dict[str, int]:
@@ -268,6 +277,8 @@ class TinyStore:
         if self._in_txn:
             yield self
             return
+        import filelock
+
         try:
             self._lock.acquire(timeout=self.lock_timeout)
         except filelock.Timeout:

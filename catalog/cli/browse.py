@@ -17,6 +17,7 @@ from catalog.cli.common import (
     Settings,
     app,
     emit_json,
+    find_episode,
     get_settings,
     now,
     open_store,
@@ -225,7 +226,7 @@ def list_(
     ] = None,
     no_pager: Annotated[bool, typer.Option("--no-pager", help="Never use a pager.")] = False,
 ) -> None:
-    from catalog import query, records, ui
+    from catalog import query, records
 
     chosen = [n for n, on in (("--json", as_json), ("--jsonl", jsonl), ("--csv", as_csv),
                               ("--ids", ids), ("--format", fmt is not None)) if on]  # fmt: skip
@@ -284,6 +285,8 @@ def list_(
             else "the catalog is empty: add feeds with `catalog ingest FEED`"
         )
         return
+    from catalog import ui  # rich tables: only when there is a table to print
+
     shows_by_id = {s["id"]: s for s in store.shows()}
     _page(
         settings,
@@ -317,11 +320,11 @@ def show_(
     as_json: JsonFlag = False,
 ) -> None:
     """Show one episode in detail: every stored field, credits included."""
-    from catalog import pipeline, ui
+    from catalog import ui
 
     settings = get_settings(ctx)
     store = open_store(settings)
-    ep = find_one(store, episode, pipeline.find_episode)
+    ep = find_one(store, episode, find_episode)
     if as_json:
         emit_json(ep)
         return

@@ -16,6 +16,7 @@ from catalog.cli.common import (
     Settings,
     app,
     emit_json,
+    find_episode,
     get_settings,
     now,
     open_store,
@@ -27,12 +28,15 @@ if TYPE_CHECKING:
     from catalog.backend import Store
 
 curate_app = typer.Typer(
-    help="Curated shows: saved definitions exported as podcast feeds.", no_args_is_help=True
+    help="Curated shows: saved definitions exported as podcast feeds.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 export_app = typer.Typer(
     help="Export a curated show as podcast RSS, or any slice of the "
     "catalog as JSON, JSONL, CSV, OPML or Markdown.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(curate_app, name="curate")
 app.add_typer(export_app, name="export")
@@ -195,13 +199,11 @@ def edit(
 
 
 def _pin(ctx: typer.Context, name: str, refs: list[str], change: Callable[..., None]) -> None:
-    from catalog import pipeline
-
     settings = get_settings(ctx)
     store = open_store(settings)
     with store.transaction():
         doc = _get(store, name)
-        ids = [pipeline.find_episode(store, ref)["id"] for ref in refs]
+        ids = [find_episode(store, ref)["id"] for ref in refs]
         change(doc["pinned"], ids)
         store.put("curated", [doc])
     settings.out.print(f"{name}: {len(doc['pinned'])} pinned episode(s)")

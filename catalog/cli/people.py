@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from catalog.cli.common import JsonFlag, app, emit_json, get_settings, open_store, user_errors
+from catalog.cli.common import (
+    JsonFlag,
+    app,
+    emit_json,
+    find_episode,
+    get_settings,
+    open_store,
+    user_errors,
+)
 from catalog.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
@@ -26,9 +34,11 @@ class ListByDefault(TyperGroup):
 
 
 people_app = typer.Typer(cls=ListByDefault, help="Hosts and guests across every show: list, "
-                         "merge spellings, split, rename.")  # fmt: skip
+                         "merge spellings, split, rename.", rich_markup_mode=None)  # fmt: skip
 credit_app = typer.Typer(
-    help="Fix an episode's credits by hand (kept across re-ingests).", no_args_is_help=True
+    help="Fix an episode's credits by hand (kept across re-ingests).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(people_app, name="people")
 app.add_typer(credit_app, name="credit")
@@ -328,12 +338,12 @@ def credit_remove(
 
 
 def _change_credits(ctx: typer.Context, ref: str, change: Any, done: str) -> None:
-    from catalog import derive, pipeline
+    from catalog import derive
 
     settings = get_settings(ctx)
     store = open_store(settings)
     with store.transaction():
-        ep = pipeline.find_episode(store, ref)
+        ep = find_episode(store, ref)
         inputs = ep.setdefault("credit_inputs", {})
         change(inputs, ep, store)
         store.put("episodes", [ep])

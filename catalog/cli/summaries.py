@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from catalog.cli.common import (
     JsonFlag,
     Settings,
     app,
     emit_json,
+    find_episode,
     get_settings,
     now,
     open_store,
@@ -20,9 +19,13 @@ from catalog.cli.common import (
 )
 from catalog.errors import NotFoundError, UsageError
 
-summaries_app = typer.Typer(help="Scraped episode pages: import, list, show.", no_args_is_help=True)
+summaries_app = typer.Typer(
+    help="Scraped episode pages: import, list, show.", no_args_is_help=True, rich_markup_mode=None
+)
 match_app = typer.Typer(
-    help="Summary ↔ episode matches: review, log, undo, set, clear.", no_args_is_help=True
+    help="Summary ↔ episode matches: review, log, undo, set, clear.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(summaries_app, name="summaries")
 app.add_typer(match_app, name="match")
@@ -93,6 +96,8 @@ def import_(
             {"pages": [r.as_dict() for r in rows], "failed": sum(r.status == "error" for r in rows)}
         )
     else:
+        from rich.text import Text
+
         settings.out.print(ui.page_report_table(rows, settings.out.width))
         for row in rows:
             if row.error:
@@ -227,6 +232,8 @@ def review_queue(
         settings.err.print("nothing to review")
         return
     if yes or dry_run:
+        from rich.text import Text
+
         for doc in queue:
             ok = doc.get("suggested") and (doc.get("score") or 0) >= minimum
             verb = "accept" if ok else "leave"
@@ -256,6 +263,7 @@ def review_queue(
 def _interactive(settings: Settings, store: Any, queue: list[dict[str, Any]]) -> None:
     from rich.markup import escape
     from rich.prompt import Prompt
+    from rich.table import Table
 
     from catalog import match as mt
     from catalog import review as rv
@@ -376,12 +384,12 @@ def set_(
     ],
 ) -> None:
     """Match a summary to an episode by hand (for scripts); logged like any decision."""
-    from catalog import pipeline, ui
     from catalog import review as rv
+    from catalog import ui
 
     settings = get_settings(ctx)
     store = open_store(settings)
-    ep = pipeline.find_episode(store, episode)
+    ep = find_episode(store, episode)
     entry = rv.decide(
         store,
         rv.find_summary(store, summary)["id"],
@@ -406,12 +414,12 @@ def clear(
     ],
 ) -> None:
     """Detach the summary matched to an episode; logged, and undoable."""
-    from catalog import pipeline, ui
     from catalog import review as rv
+    from catalog import ui
 
     settings = get_settings(ctx)
     store = open_store(settings)
-    ep = pipeline.find_episode(store, episode)
+    ep = find_episode(store, episode)
     try:
         entry = rv.clear_episode(store, ep["id"], now=now())
     except NotFoundError:

@@ -83,3 +83,42 @@ def test_golden_files_are_all_used() -> None:
     used = {"episode_table_80.txt", "episode_table_120.txt", "episode_panel_100.txt",
             "stats_100.txt"}  # fmt: skip
     assert {p.name for p in Path(GOLDEN).glob("*.txt")} <= used
+
+
+ODD_ROWS = [
+    ("2017-05-10", ui.safe("Trendstorm"), ui.safe("Lavrov-Tillerson Meet", style="bold"), "29:57"),
+    ("", ui.safe("東京ラジオ番組の長い名前"), ui.safe("Zoë Ångström — 対談"), "1:02:04"),
+    ("2023-03-07", ui.safe("x"), ui.safe("[bold]not markup[/bold]"), ""),
+    ("2023-03-07", ui.safe(""), ui.safe("a" * 200), "12:00"),
+]
+
+
+@pytest.mark.parametrize("width", [60, 80, 133])
+@pytest.mark.parametrize("color", [False, True])
+def test_one_line_table_draws_what_rich_table_draws(width: int, color: bool) -> None:
+    """The fast listing renderer is character for character (and colour for colour) what
+    rich's Table draws for the same columns."""
+    from rich import box
+    from rich.table import Table
+
+    headers = ("date", "show", "title", "length")
+    limits = ((10, 10), (6, 20), (10, 10_000), (7, 7))
+    fast = ui.fitted_table(headers, ODD_ROWS, limits, grow=2, width=width, right=("length",),
+                           styles={"date": "cyan", "title": "italic"})  # fmt: skip
+    assert isinstance(fast, ui.OneLineTable)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for header, w in zip(headers, fast.widths, strict=True):
+        table.add_column(header, width=w, no_wrap=True, overflow="ellipsis",
+                         justify="right" if header == "length" else "left",
+                         style={"date": "cyan", "title": "italic"}.get(header, ""))  # fmt: skip
+    for row in ODD_ROWS:
+        table.add_row(*row)
+
+    def draw(renderable: object) -> str:
+        out = StringIO()
+        console = Console(file=out, width=width, force_terminal=color,
+                          color_system="truecolor" if color else None)  # fmt: skip
+        console.print(renderable)
+        return out.getvalue()
+
+    assert draw(fast) == draw(table)

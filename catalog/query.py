@@ -279,10 +279,13 @@ def _text_values(name: str, ep: dict[str, Any], ctx: Context) -> list[str]:
     return [c.get("name") or "" for c in _names(ep, name)]
 
 
+_key_of = functools.lru_cache(maxsize=256)(person_key)  # a term's key, once per query
+
+
 def _name_test(term: Term, ep: dict[str, Any], ctx: Context) -> bool:
     """A name term: the same person by key (through merged aliases), or, unless exact, a part
     of a credited name ("davis")."""
-    key = person_key(term.value)
+    key = _key_of(term.value)
     key = ctx.aliases.get(key, key)
     for credit in _names(ep, term.field or "person"):
         credit_key = credit.get("key") or person_key(credit.get("name") or "")

@@ -33,7 +33,7 @@ from catalog.schema import SCHEMA_VERSION
 
 _J = TypeVar("_J")
 
-TABLES = ("shows", "episodes", "people", "summaries", "decisions", "curated")
+TABLES = ("shows", "episodes", "people", "summaries", "decisions", "curated", "files")
 _META = "_meta"
 
 
@@ -191,7 +191,8 @@ class Store:
 
     def find(self, table: str, ref: str) -> dict[str, Any]:
         """A document by id or unique id prefix; NotFoundError if there is none or several."""
-        noun = {"episodes": "episode", "summaries": "summary", "shows": "show"}.get(table, table)
+        noun = {"episodes": "episode", "summaries": "summary", "shows": "show",
+                "files": "file"}.get(table, table)  # fmt: skip
         ref = ref.strip()
         doc = self.get(table, ref) if ref else None
         if doc is not None:

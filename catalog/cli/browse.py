@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 
 QUERY_HELP = """Query terms: words or "a phrase" (title, description, summary); field:value,
 field:=exact, field::regex for show, title, guest, host, person, tag, mention, guid; ranges
-date:2017-05..2017-06, date:2017.., date:-30d.., year:2017, duration:20m..1h; -field:value or
-^word negates; guest:a,guest:b is OR; terms side by side are ANDed."""
+date:2017-05..2017-06, date:2017.., date:-30d.., year:2017, duration:20m..1h; has:file (an
+audio file from `catalog scan`), has:summary; -field:value or ^word negates; guest:a,guest:b
+is OR; terms side by side are ANDed."""
 
 
 class QueryCommand(TyperCommand):
@@ -72,8 +73,9 @@ def _complete(kind: str, incomplete: str) -> list[str]:
     return [v for v in values if v and fold(v).startswith(want)]
 
 
-def build_context(store: Store, need_summaries: bool) -> Context:
-    """Show titles, and summary texts when free-text terms need them."""
+def build_context(store: Store, need_summaries: bool, need_files: bool = False) -> Context:
+    """Show titles, summary texts when free-text terms need them, episodes with files when
+    `has:file` does."""
     from catalog.query import Context
     from catalog.registry import alias_map
 
@@ -81,6 +83,10 @@ def build_context(store: Store, need_summaries: bool) -> Context:
                   aliases=alias_map(store.all("people")))  # fmt: skip
     if need_summaries:
         ctx.summary_text = {s["id"]: s.get("body") or "" for s in store.all("summaries")}
+    if need_files:
+        from catalog.scan import episodes_with_files
+
+        ctx.with_files = episodes_with_files(store)
     return ctx
 
 
@@ -111,7 +117,12 @@ def select(
             flags.append(",".join(f'{field}:"{v}"' for v in values))
     q.groups += query.parse_tokens(flags, now=now()).groups
     show_ids = resolve_shows(store, show) if show else None
-    ctx = build_context(store, any(t.field is None for g in q.groups for t in g))
+    terms_used = [t for g in q.groups for t in g]
+    ctx = build_context(
+        store,
+        any(t.field is None for t in terms_used),
+        any(t.op == "has" and t.value == "file" for t in terms_used),
+    )
     found = [
         e
         for e in store.episodes()
@@ -280,7 +291,7 @@ def show_(
     ],
     as_json: JsonFlag = False,
 ) -> None:
-    """Show one episode in detail: every stored field, credits included."""
+    """Show one episode in detail: every stored field, credits and audio files included."""
     from catalog import pipeline, ui
 
     settings = get_settings(ctx)
@@ -289,8 +300,11 @@ def show_(
     if as_json:
         emit_json(ep)
         return
+    from catalog.scan import files_of
+
     summary = store.get("summaries", ep["summary_id"]) if ep.get("summary_id") else None
-    settings.out.print(ui.episode_panel(ep, store.get("shows", ep["show_id"]), summary))
+    files = files_of(store, ep["id"])
+    settings.out.print(ui.episode_panel(ep, store.get("shows", ep["show_id"]), summary, files))
 
 
 def find_one(store: Store, terms: list[str], by_id: Any) -> dict[str, Any]:

@@ -84,11 +84,6 @@ def short_hash(*parts: str, length: int = 12) -> str:
     return hashlib.sha1("\x00".join(parts).encode("utf-8")).hexdigest()[:length]
 
 
-def file_id(resolved_path: str) -> str:
-    """The id of a file document: a stable hash of its resolved path."""
-    return short_hash("file", resolved_path, length=16)
-
-
 def enclosure_name(url: str | None) -> str:
     """The file name of a URL, unquoted and folded ("" for none).
 

@@ -10,20 +10,25 @@ episodes changed since they were last matched. All writes of a scan are one tran
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from catalog import audio, derive, tags
+from catalog import derive, tags
 from catalog.errors import TagError
 from catalog.normalize import datetime_to_iso
 from catalog.store import Store
 
+if TYPE_CHECKING:  # the matcher (rapidfuzz) is imported only by scans that attach files
+    from catalog import audio
+
 log = logging.getLogger(__name__)
+LOCAL = "local"  # the kind of a show made from files (audio.LOCAL)
 
 Progress = Callable[[int, int, str], None]
 Reader = Callable[[str], tags.AudioInfo]
@@ -89,13 +94,36 @@ class Batch:
     new_shows: int = 0
 
 
-def iter_audio(folder: Path) -> Iterator[Path]:
-    """Audio files under a folder (by suffix), hidden files and folders skipped, sorted."""
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith(".") and Path(name).suffix.lower() in tags.AUDIO_SUFFIXES:
-                yield Path(root) / name
+def file_id(real_path: str) -> str:
+    """The id of a file document: a stable hash of its resolved path."""
+    return hashlib.sha1(("file\x00" + real_path).encode("utf-8")).hexdigest()[:16]
+
+
+def _audio_files(root: str) -> Iterator[tuple[str, os.stat_result | OSError]]:
+    """(path, stat or error) of the audio files under a resolved folder, by suffix, sorted:
+    hidden files and folders skipped, symlinked files resolved, symlinked folders not
+    followed. One `scandir` per folder and one `stat` per file: a rescan of thousands of
+    unchanged files costs little more than this walk."""
+    stack = [root]
+    while stack:
+        try:
+            entries = sorted(os.scandir(stack.pop()), key=lambda e: e.name)
+        except OSError:
+            continue
+        folders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(entry.path)
+            elif os.path.splitext(entry.name)[1].lower() in tags.AUDIO_SUFFIXES:
+                path = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
+                try:
+                    yield path, entry.stat(follow_symlinks=False) if path == entry.path else (
+                        os.stat(path))  # fmt: skip
+                except OSError as exc:
+                    yield path, exc
+        stack.extend(reversed(folders))
 
 
 def _walk(paths: Iterable[str], report: ScanReport) -> tuple[list[str], list[tuple[str, int, int]]]:
@@ -106,22 +134,20 @@ def _walk(paths: Iterable[str], report: ScanReport) -> tuple[list[str], list[tup
         path = Path(raw).expanduser()
         if path.is_dir():
             roots.append(os.path.realpath(path))
-            candidates = list(iter_audio(path))
+            files = list(_audio_files(roots[-1]))
         elif path.is_file():
-            candidates = [path]
+            real = os.path.realpath(path)
+            files = [(real, os.stat(real))]
         else:
             report.files.append(
                 FileReport(str(path), "error", error=f"{path}: no such file or folder")
             )
             continue
-        for file in candidates:
-            real = os.path.realpath(file)
-            try:
-                st = os.stat(real)
-            except OSError as exc:
-                report.files.append(FileReport(str(file), "error", error=f"{file}: {exc.strerror}"))
-                continue
-            found.setdefault(real, (real, st.st_size, st.st_mtime_ns))
+        for real, st in files:
+            if isinstance(st, OSError):
+                report.files.append(FileReport(real, "error", error=f"{real}: {st.strerror}"))
+            else:
+                found.setdefault(real, (real, st.st_size, st.st_mtime_ns))
     return roots, list(found.values())
 
 
@@ -132,7 +158,7 @@ def _under(path: str, roots: list[str]) -> bool:
 def fingerprint(store: Store) -> str:
     """What the feed episodes look like now (count, newest first-seen and update stamps): a
     file matched against another fingerprint is worth matching again."""
-    local = {s["id"] for s in store.scan("shows") if s.get("kind") == audio.LOCAL}
+    local = {s["id"] for s in store.scan("shows") if s.get("kind") == LOCAL}
     n, seen, updated = 0, "", ""
     for ep in store.scan("episodes"):
         if ep.get("show_id") not in local:
@@ -144,8 +170,10 @@ def fingerprint(store: Store) -> str:
 
 def lookup(store: Store) -> audio.EpisodeLookup:
     """The feed episodes (not the local ones) prepared for attaching files."""
+    from catalog import audio
+
     shows = store.scan("shows")
-    local = {s["id"] for s in shows if s.get("kind") == audio.LOCAL}
+    local = {s["id"] for s in shows if s.get("kind") == LOCAL}
     titles = {s["id"]: s.get("title") or "" for s in shows}
     episodes = (e for e in store.scan("episodes") if e.get("show_id") not in local)
     return audio.EpisodeLookup(episodes, titles)
@@ -156,14 +184,17 @@ def scan(
     paths: Iterable[str],
     *,
     now: datetime,
-    thresholds: audio.Thresholds,
+    auto: float = 0.8,
+    review: float = 0.5,
     on_progress: Progress | None = None,
     reader: Reader | None = None,
     debug: bool = False,
 ) -> ScanReport:
     """Scan folders (and files) of audio. One unreadable file is reported and the rest go on.
 
-    `reader` reads one file (default `tags.read_info`, looked up at each call).
+    Files scoring `auto` or more against an episode are attached to it, from `review` up
+    they wait for review (see `audio.attach`). `reader` reads one file (default
+    `tags.read_info`, looked up at each call).
     """
     read = reader or tags.read_info
     report = ScanReport()
@@ -174,12 +205,12 @@ def scan(
     for n, (path, size, mtime) in enumerate(found):
         if on_progress:
             on_progress(n, len(found), path)
-        fid = audio.file_id(path)
+        fid = file_id(path)
         old = known.get(fid)
         row = rows[fid] = FileReport(path, file_id=fid)
         if old and old.get("size") == size and old.get("mtime_ns") == mtime:
             row.status, row.episode_id, row.state = "unchanged", old.get("episode_id"), old["state"]
-            row.title = audio.file_title(old["info"])
+            row.title = old.get("title")
             continue
         row.status = "changed" if old else "new"
         try:
@@ -198,7 +229,7 @@ def scan(
             )
     if on_progress:
         on_progress(len(found), len(found), "")
-    present = {audio.file_id(p) for p, _s, _m in found}
+    present = {file_id(p) for p, _s, _m in found}
     gone = [d for fid, d in known.items() if fid not in present and _under(d["path"], roots)]
     back = [d for fid, d in known.items() if fid in present and d.get("missing")]
     needed = infos or back or [d for d in gone if not d.get("missing")]
@@ -209,7 +240,8 @@ def scan(
     gone_ids = {d["id"] for d in gone}
     if needed:
         with store.transaction():
-            _apply(store, report, rows, infos, gone_ids, now, thresholds)  # drops moved ones
+            limits = (auto, review)
+            _apply(store, report, rows, infos, gone_ids, now, limits)  # drops moved ones
     report.files.extend(rows.values())
     report.files.extend(
         FileReport(
@@ -218,7 +250,7 @@ def scan(
             file_id=d["id"],
             episode_id=d.get("episode_id"),
             state=d.get("state"),
-            title=audio.file_title(d["info"]),
+            title=d.get("title"),
         )
         for d in gone
         if d["id"] in gone_ids
@@ -233,8 +265,11 @@ def _apply(
     infos: dict[str, dict[str, Any]],
     gone: set[str],
     now: datetime,
-    thresholds: audio.Thresholds,
+    limits: tuple[float, float],
 ) -> None:
+    from catalog import audio
+
+    thresholds = audio.Thresholds(auto=limits[0], review=limits[1])
     batch = Batch(datetime_to_iso(now))
     mark = fingerprint(store)
     eps = lookup(store)
@@ -310,6 +345,8 @@ def _attach(
     thresholds: audio.Thresholds,
     row: FileReport,
 ) -> None:
+    from catalog import audio
+
     found = audio.attach(doc["info"], eps, thresholds)
     doc.update(score=found.score, reasons=found.reasons, candidates=found.candidates)
     if found.state == "auto":
@@ -335,6 +372,8 @@ def place(
 ) -> None:
     """Point a file at an episode (states auto, accepted, manual), at nothing (review), or at
     its local-only episode, made if needed (local, rejected). Written by `settle`."""
+    from catalog import audio
+
     batch.touched.add(doc.get("episode_id") or "")
     if state in {"local", "rejected"} and not episode_id:
         episode_id = _local_episode(store, batch, doc["info"])
@@ -347,11 +386,14 @@ def place(
         )
         show_title = (show or {}).get("title") or ""
     doc["credits"] = audio.tag_credits(doc["info"], show_title)
+    doc["title"] = audio.file_title(doc["info"])
     batch.touched.add(episode_id or "")
     batch.files[doc["id"]] = doc
 
 
 def _local_episode(store: Store, batch: Batch, info: dict[str, Any]) -> str:
+    from catalog import audio
+
     name = audio.local_show_name(info)
     show_id = audio.local_show_id(name)
     if show_id not in batch.shows and not store.has("shows", show_id):
@@ -367,6 +409,8 @@ def _local_episode(store: Store, batch: Batch, info: dict[str, Any]) -> str:
 def settle(store: Store, batch: Batch) -> None:
     """Write a batch: files, new local shows and episodes, the tag credits of every episode
     whose files changed, local episodes left without files (removed), derived credits."""
+    from catalog import audio
+
     deleted = [fid for fid, d in batch.files.items() if d.get("_delete")]
     store.delete("files", deleted)
     store.put("files", [d for d in batch.files.values() if not d.get("_delete")])
@@ -379,7 +423,7 @@ def settle(store: Store, batch: Batch) -> None:
     for doc in store.scan("files"):
         if doc.get("episode_id") in batch.touched:
             by_episode.setdefault(doc["episode_id"], []).append(doc)
-    local = {s["id"] for s in store.scan("shows") if s.get("kind") == audio.LOCAL}
+    local = {s["id"] for s in store.scan("shows") if s.get("kind") == LOCAL}
     changed, orphans, shows = [], [], set()
     for ep_id in batch.touched:
         ep = store.get("episodes", ep_id)

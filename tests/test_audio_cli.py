@@ -334,3 +334,19 @@ def test_export_with_local_shows(cli, library: Path, tmp_path: Path) -> None:
     rows = _rows(json.loads(cli("--db", fresh, "scan", library / "archive", "--json").stdout))
     assert {r["outcome"] for r in rows.values()} == {"local"}
     assert len(cli.json("--db", fresh, "list")) == 5  # the same local episodes, not new ones
+
+
+def test_a_bug_on_one_file_does_not_stop_the_scan(cli, library: Path, monkeypatch) -> None:
+    real = tags.read_info
+
+    def buggy(path):
+        if str(path).endswith("night.ogg"):
+            raise RuntimeError("boom")
+        return real(path)
+
+    monkeypatch.setattr(tags, "read_info", buggy)
+    rows = _rows(_scan(cli, library, code=1))
+    assert "internal error RuntimeError: boom" in rows["night.ogg"]["error"]
+    assert rows["late.opus"]["outcome"] == "local"
+    result = cli("--debug", "scan", library / "archive", code=None)
+    assert isinstance(result.exception, RuntimeError)

@@ -60,14 +60,6 @@ def progress_bar(settings: Settings, label: str, quiet: bool) -> Iterator[Any]:
         bar.stop()
 
 
-def _thresholds(auto: float, review: float) -> Any:
-    from catalog.audio import Thresholds
-
-    if review > auto:
-        raise UsageError(f"--review {review} is above --auto {auto}")
-    return Thresholds(auto=auto, review=review)
-
-
 @app.command("scan")
 @user_errors
 def scan_(
@@ -99,6 +91,8 @@ def scan_(
     """
     from catalog import scan, ui, ui_audio
 
+    if review > auto:
+        raise UsageError(f"--review {review} is above --auto {auto}")
     settings = get_settings(ctx)
     store = open_store(settings)
     with progress_bar(settings, "scanning", as_json) as on_progress:
@@ -106,7 +100,8 @@ def scan_(
             store,
             paths,
             now=now(),
-            thresholds=_thresholds(auto, review),
+            auto=auto,
+            review=review,
             on_progress=on_progress,
             debug=settings.debug,
         )

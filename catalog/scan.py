@@ -272,7 +272,13 @@ def _apply(
     thresholds = audio.Thresholds(auto=limits[0], review=limits[1])
     batch = Batch(datetime_to_iso(now))
     mark = fingerprint(store)
-    eps = lookup(store)
+    built: list[audio.EpisodeLookup] = []
+
+    def eps() -> audio.EpisodeLookup:  # built once, and only if a file is to be matched
+        if not built:
+            built.append(lookup(store))
+        return built[0]
+
     moved_from = {}  # (size, duration, title) of a missing file → its document
     for fid in gone:
         doc = store.get("files", fid)
@@ -341,13 +347,13 @@ def _attach(
     store: Store,
     batch: Batch,
     doc: dict[str, Any],
-    eps: audio.EpisodeLookup,
+    eps: Callable[[], audio.EpisodeLookup],
     thresholds: audio.Thresholds,
     row: FileReport,
 ) -> None:
     from catalog import audio
 
-    found = audio.attach(doc["info"], eps, thresholds)
+    found = audio.attach(doc["info"], eps(), thresholds)
     doc.update(score=found.score, reasons=found.reasons, candidates=found.candidates)
     if found.state == "auto":
         place(store, batch, doc, "auto", found.episode_id)

@@ -116,6 +116,29 @@ def test_id3v1_only_and_v22(tmp_path: Path) -> None:
     assert (info.title, info.artist, info.tag_format) == ("Old Title", "Björk", "ID3v1.1")
 
 
+def _id3v22(**frames: str) -> bytes:
+    """A hand-made ID3v2.2 tag (three-letter frame ids; mutagen cannot write 2.2)."""
+    body = b""
+    for name, text in frames.items():
+        data = b"\x00" + text.encode("latin-1")
+        body += name.encode() + len(data).to_bytes(3, "big") + data
+    size = len(body)
+    syncsafe = bytes((size >> shift) & 0x7F for shift in (21, 14, 7, 0))
+    return b"ID3\x02\x00\x00" + syncsafe + body
+
+
+def test_id3v22_and_m4b(tmp_path: Path) -> None:
+    path = tmp_path / "old.mp3"
+    path.write_bytes(_id3v22(TT2="Two Two", TP1="Old Artist", TAL="Album") + gen.mp3_bytes())
+    info = tags.read_info(path)
+    assert (info.tag_format, info.title, info.artist) == ("ID3v2.2", "Two Two", "Old Artist")
+    written = tags.write_tags(path, {"title": "Now 2.3"})  # 2.2 cannot be written: 2.3
+    assert (written.tag_format, written.title, written.album) == ("ID3v2.3", "Now 2.3", "Album")
+    book = tmp_path / "book.m4b"
+    book.write_bytes(gen.m4a_bytes(1.0, nero_chapters=[(0, "Prologue")]))
+    assert tags.read_info(book).chapters[0]["title"] == "Prologue"
+
+
 def test_mp4_podcast_atoms_and_both_chapter_kinds(tmp_path: Path) -> None:
     atoms = {
         "©nam": "T",

@@ -350,3 +350,19 @@ def test_a_bug_on_one_file_does_not_stop_the_scan(cli, library: Path, monkeypatc
     assert rows["late.opus"]["outcome"] == "local"
     result = cli("--debug", "scan", library / "archive", code=None)
     assert isinstance(result.exception, RuntimeError)
+
+
+def test_progress_bar_prints_file_names_literally(tmp_path: Path) -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from catalog.cli.audio import progress_bar
+    from catalog.cli.common import Settings
+
+    err = Console(file=StringIO(), force_terminal=True, width=100)
+    settings = Settings(db=tmp_path / "c.json", debug=False, out=Console(file=StringIO()), err=err)
+    with progress_bar(settings, "scanning", False) as update:
+        update(0, 2, str(tmp_path / "[bold]x\x1b[31m.mp3"))
+    output = err.file.getvalue()
+    assert "[bold]x[31m.mp3" in output

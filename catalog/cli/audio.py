@@ -32,6 +32,7 @@ def progress_bar(settings: Settings, label: str, quiet: bool) -> Iterator[Any]:
     if quiet or not settings.err.is_terminal:
         yield None
         return
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from catalog import ui
@@ -46,12 +47,9 @@ def progress_bar(settings: Settings, label: str, quiet: bool) -> Iterator[Any]:
     task = bar.add_task(label, total=None)
 
     def update(done: int, total: int, path: str) -> None:
-        bar.update(
-            task,
-            completed=done,
-            total=total,
-            description=ui.safe(ui.short_source(path))[-40:].plain or label,
-        )
+        # A TextColumn reads its text as markup: a file name like "[red]x.mp3" is escaped.
+        name = ui.safe(ui.short_source(path))[-40:].plain
+        bar.update(task, completed=done, total=total, description=escape(name) or label)
 
     bar.start()
     try:

@@ -66,6 +66,7 @@ bench: $(STAMP)  ## benchmarks (ratios to baselines measured in the same run)
 	$(PY) bench/match_bench.py
 	$(PY) bench/people_bench.py
 	$(PY) bench/startup_bench.py
+	$(PY) bench/scan_bench.py
 
 clean:  ## remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

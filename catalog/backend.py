@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 BACKENDS = ("tinydb", "sqlite")
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
-TABLES = ("shows", "episodes", "people", "summaries", "decisions", "curated")
+TABLES = ("shows", "episodes", "people", "summaries", "decisions", "curated", "files")
 MIGRATE_HINT_EPISODES = 20_000
 MIGRATE_HINT_BYTES = 5_000_000  # a cheap first test: 20,000 episodes take far more JSON
 

@@ -57,8 +57,12 @@ def merge_credits(
     feed = inputs.get("feed") or []
     tagged_roles = {role_class(c["role"]) for c in feed if c.get("scope") == "item"}
     merged: dict[tuple[str, str], dict[str, Any]] = {}
+    # Audio file tags: their guests count like prose; their artist hosts only an episode
+    # that no other source, not even the show, gives a host.
+    tags = inputs.get("tags") or []
     order = [("manual", inputs.get("manual") or []), ("feed", feed), ("summary", summary),
-             ("description", inputs.get("description") or [])]  # fmt: skip
+             ("description", inputs.get("description") or []),
+             ("tags", [c for c in tags if role_class(c["role"]) != "host"])]  # fmt: skip
     for source, credits in order:
         for credit in credits:
             if credit["key"] in removed and source != "manual":
@@ -67,7 +71,7 @@ def merge_credits(
             # Tags and manual fixes may credit one person in two roles (host and producer);
             # prose only adds details to a person already credited in any role.
             slot = merged.get((credit["key"], cls))
-            if slot is None and source in {"summary", "description"}:
+            if slot is None and source in {"summary", "description", "tags"}:
                 slot = next((v for (k, _c), v in merged.items() if k == credit["key"]), None)
             if slot is not None:
                 for detail in ("bio", "href", "img"):
@@ -76,17 +80,25 @@ def merge_credits(
                 if source not in slot["sources"]:
                     slot["sources"].append(source)
                 continue
-            if source in {"summary", "description"} and cls in tagged_roles:
+            if source in {"summary", "description", "tags"} and cls in tagged_roles:
                 continue
-            merged[(credit["key"], cls)] = {
-                "name": credit["name"], "key": credit["key"], "role": credit["role"],
-                "group": credit.get("group") or "cast", "bio": credit.get("bio"),
-                "href": credit.get("href"), "img": credit.get("img"),
-                "source": credit.get("source") or source, "sources": [source],
-                "scope": credit.get("scope"),
-                "confidence": credit.get("confidence", 0.7),
-            }  # fmt: skip
+            merged[(credit["key"], cls)] = _entry(credit, source)
     if not any(role_class(c["role"]) == "host" for c in merged.values()):
         for host in show_hosts:
             merged.setdefault((host["key"], "host"), dict(host, sources=["show"]))
+        hosts = [] if show_hosts else [c for c in tags if role_class(c["role"]) == "host"]
+        for host in hosts:
+            if host["key"] not in removed and all(k != host["key"] for k, _c in merged):
+                merged[(host["key"], "host")] = _entry(host, "tags")
     return list(merged.values())
+
+
+def _entry(credit: dict[str, Any], source: str) -> dict[str, Any]:
+    return {
+        "name": credit["name"], "key": credit["key"], "role": credit["role"],
+        "group": credit.get("group") or "cast", "bio": credit.get("bio"),
+        "href": credit.get("href"), "img": credit.get("img"),
+        "source": credit.get("source") or source, "sources": [source],
+        "scope": credit.get("scope"),
+        "confidence": credit.get("confidence", 0.7),
+    }  # fmt: skip

@@ -569,6 +569,19 @@ def rank(
     return [score(summary, ep, summary_words, summary_people, query=q) for ep in eps]
 
 
+def title_similarity(a: str, b: str) -> float:
+    """How alike two titles are, in 0..1: the better of rapidfuzz's ratio and token-sort ratio
+    of their folded forms (the same title signal as summaries get).
+
+    >>> title_similarity("Lavrov, Tillerson Meet", "tillerson and lavrov meet") > 0.8
+    True
+    """
+    fa, fb = _fold(a or ""), _fold(b or "")
+    if not fa or not fb:
+        return 0.0
+    return max(fuzz.ratio(fa, fb), fuzz.token_sort_ratio(fa, fb)) / 100
+
+
 def search(
     text: str, index: EpisodeIndex, summary: dict[str, Any], top: int = 5
 ) -> list[Candidate]:

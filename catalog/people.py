@@ -99,6 +99,9 @@ def _is_name(text: str) -> bool:
     return all(t[0].isupper() or t.islower() for t in tokens)
 
 
+is_name = _is_name  # public: the audio tags' title phrasings ("… with X") use it too
+
+
 def _strip_role_prefix(name: str) -> tuple[str, str]:
     """'Historian Ruth Calloway' → ('Ruth Calloway', 'Historian')."""
     tokens = name.split()

@@ -182,7 +182,11 @@ def refresh(
     """Re-ingest every known show from its stored feed location, with conditional GET."""
     settings = settings or FetchSettings()
     report = IngestReport()
-    shows = sorted(store.shows(), key=lambda s: (s.get("title") or "").casefold())
+    # Local shows (made from audio files by `catalog scan`) have no feed to fetch.
+    shows = sorted(
+        (s for s in store.shows() if s.get("kind") != "local" and s.get("feed_url")),
+        key=lambda s: (s.get("title") or "").casefold(),
+    )
     for n, show in enumerate(shows):
         if on_progress:
             on_progress(n, len(shows), show["feed_url"])
@@ -284,7 +288,7 @@ def _restore(store: Store, location: str, data: bytes, row: SourceReport) -> Non
     backup = read_export(data, source=location)
     row.status = "restore"
     with store.transaction():
-        for table in ("shows", "episodes", "summaries", "curated", "people"):
+        for table in ("shows", "episodes", "summaries", "curated", "people", "decisions", "files"):
             docs = backup.get(table) or []
             for doc in docs:
                 if store.has(table, doc["id"]):
@@ -400,7 +404,8 @@ def _resolve_show(
             return show
     guids = {e["guid"] for e in episodes if e.get("guid")}
     if guids:
-        owners = store.guid_owners(guids)
+        local = {s["id"] for s in shows if s.get("kind") == "local"}
+        owners = {k: v for k, v in store.guid_owners(guids).items() if k not in local}
         if owners:
             best, hits = max(owners.items(), key=lambda kv: kv[1])
             if hits * 2 >= len(guids):
@@ -476,6 +481,8 @@ def _merge(
             content = dict(ep, credit_inputs={**ep["credit_inputs"],
                                               "manual": kept.get("manual") or [],
                                               "removed": kept.get("removed") or []})  # fmt: skip
+            if "tags" in kept:  # the tags of its audio files (catalog/scan.py)
+                content["credit_inputs"]["tags"] = kept["tags"]
             changed = any(match.get(k) != content[k] for k in CONTENT_FIELDS)
             doc.update(content, last_seen=stamp, absent_since=None)
             if changed:

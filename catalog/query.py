@@ -8,6 +8,7 @@
     date:2017-05..2017-06     a range (either end may be left open: date:2017.., date:..2018)
     date:-30d..               relative to today: d, w, m (months), y
     duration:20m..1h          units s, m, h (a bare number is minutes)
+    has:file  has:summary     the episode has an audio file (`catalog scan`), a matched summary
     -field:value  ^word       negation
     guest:davis,guest:leon    OR between terms joined by a comma; terms side by side are ANDed
 
@@ -28,7 +29,8 @@ from catalog.normalize import HOST_ROLES, fold, person_key
 
 TEXT_FIELDS = ("show", "title", "guest", "host", "person", "tag", "mention", "guid")
 RANGE_FIELDS = ("date", "year", "duration")
-FIELDS = TEXT_FIELDS + RANGE_FIELDS
+FIELDS = (*TEXT_FIELDS, *RANGE_FIELDS, "has")
+HAS_VALUES = ("file", "summary")
 ALIASES = {"tags": "tag", "mentions": "mention", "people": "person", "guests": "guest",
            "hosts": "host", "published": "date", "length": "duration"}  # fmt: skip
 SORT_KEYS = ("date", "title", "show", "duration")
@@ -69,7 +71,7 @@ class Term:
     """One condition: a field (None for free text), an operator, a value, and negation."""
 
     field: str | None
-    op: str  # contains | exact | regex | range
+    op: str  # contains | exact | regex | range | has
     value: Any
     negate: bool = False
     text: str = ""
@@ -91,11 +93,13 @@ class Query:
 
 @dataclass
 class Context:
-    """What a predicate needs beyond the episode: show titles and summary texts by id."""
+    """What a predicate needs beyond the episode: show titles and summary texts by id, the
+    aliases of merged people, and the episodes that have audio files."""
 
     show_titles: dict[str, str] = field(default_factory=dict)
     summary_text: Mapping[str, str] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # alias key → canonical key
+    with_files: set[str] = field(default_factory=set)  # episodes with an audio file
 
 
 def tokenize(text: str) -> list[str]:
@@ -202,6 +206,10 @@ def _term(token: str, now: datetime) -> Term:
     if not value.strip():
         raise QueryError(f"bad term {raw!r}: no value after {name}:")
     op = {"::": "regex", ":=": "exact", ":": "contains"}[match.group("op")]
+    if name == "has":
+        if op == "regex" or fold(value).strip() not in HAS_VALUES:
+            raise QueryError(f"bad term {raw!r}: use {' or '.join('has:' + v for v in HAS_VALUES)}")
+        return Term(name, "has", fold(value).strip(), negate, raw)
     if name in RANGE_FIELDS:
         if op == "regex":
             raise QueryError(f"bad term {raw!r}: {name} takes a value or a range, not a regex")
@@ -305,6 +313,10 @@ def _test(term: Term, ep: dict[str, Any], ctx: Context) -> bool:
         texts = (ep.get("title"), ep.get("description"),
                  ctx.summary_text.get(ep.get("summary_id") or ""))  # fmt: skip
         return any(term.value in fold(t) for t in texts if t)
+    if term.op == "has":
+        if term.value == "file":
+            return ep.get("id") in ctx.with_files
+        return bool(ep.get("summary_id"))
     if term.op == "range":
         low, high = term.value
         if term.field == "duration":

@@ -336,6 +336,10 @@ def undo(store: Store, decision_id: str | None, *, now: datetime) -> dict[str, A
             entry = hits[0]
             if entry["undone"] or entry["action"] == "undo":
                 raise UsageError(f"decision {decision_id} cannot be undone")
+        if entry.get("kind") == "file":  # a decision about an audio file
+            from catalog import filereview
+
+            return filereview.undo(store, entry, now=now)
         doc = store.get("summaries", entry["summary_id"])
         if doc is None:
             raise NotFoundError(f"summary {entry['summary_id']} is gone")

@@ -206,7 +206,8 @@ class TinyStore:
 
     def find(self, table: str, ref: str) -> dict[str, Any]:
         """A document by id or unique id prefix; NotFoundError if there is none or several."""
-        noun = {"episodes": "episode", "summaries": "summary", "shows": "show"}.get(table, table)
+        noun = {"episodes": "episode", "summaries": "summary", "shows": "show",
+                "files": "file"}.get(table, table)  # fmt: skip
         ref = ref.strip()
         doc = self.get(table, ref) if ref else None
         if doc is not None:

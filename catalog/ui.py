@@ -27,6 +27,16 @@ def safe(value: object, style: str = "") -> Text:
     return Text(clean_line(value), style=style)
 
 
+def error_text(message: object) -> Text:
+    """`error: MESSAGE` in red, the message as literal text."""
+    return Text.assemble(("error: ", "red"), safe(message))
+
+
+def assemble(*parts: str | Text | tuple[str, str]) -> Text:
+    """A line from pieces (our own strings, styled pairs and safe Texts): never markup."""
+    return Text.assemble(*parts)
+
+
 def safe_block(value: object, style: str = "") -> Text:
     """Like `safe` but keeps paragraph breaks."""
     return Text(clean_block(value), style=style)
@@ -249,9 +259,12 @@ def credits_table(credits: Sequence[dict[str, Any]]) -> Table:
 
 
 def episode_panel(
-    ep: dict[str, Any], show: dict[str, Any] | None, summary: dict[str, Any] | None = None
+    ep: dict[str, Any],
+    show: dict[str, Any] | None,
+    summary: dict[str, Any] | None = None,
+    files: Sequence[dict[str, Any]] = (),
 ) -> Panel:
-    """Every stored field of one episode, credits included."""
+    """Every stored field of one episode, credits and local audio files included."""
     enclosures = ep.get("enclosures") or []
     enc_text = Text()
     for n, enc in enumerate(enclosures):
@@ -298,6 +311,10 @@ def episode_panel(
     parts: list[RenderableType] = [rows]
     if ep.get("credits"):
         parts += [Text(""), Text("credits", style="bold"), credits_table(ep["credits"])]
+    if files:
+        from catalog.ui_audio import files_table
+
+        parts += [Text(""), Text("files", style="bold"), files_table(files)]
     if ep.get("description"):
         parts += [Text(""), safe_block(ep["description"])]
     return Panel(
@@ -499,14 +516,16 @@ def summary_panel(
 
 
 def decisions_table(entries: Sequence[dict[str, Any]], width: int = 80) -> RenderableType:
-    """The match log: when, what, which summary and episode, and why."""
+    """The match log: when, what, which summary (or audio file) and episode, and why."""
     cells = [
         (e["id"], str(e.get("time") or "")[:16].replace("T", " "),
-         e["action"] + (" (undone)" if e.get("undone") else ""), e["summary_id"][:8],
-         (e.get("episode_id") or "")[:8], safe(e.get("summary_title")), safe(e.get("reason")))
+         e["action"] + (" (undone)" if e.get("undone") else ""),
+         (e.get("summary_id") or e.get("file_id") or "")[:8],
+         (e.get("episode_id") or "")[:8], safe(e.get("summary_title") or e.get("title")),
+         safe(e.get("reason")))
         for e in entries
     ]  # fmt: skip
-    headers = ("#", "time", "action", "summary", "episode", "title", "reason")
+    headers = ("#", "time", "action", "item", "episode", "title", "reason")
     limits = ((2, 6), (16, 16), (6, 17), (8, 8), (8, 8), (10, 10_000), (8, 50))
     return fitted_table(headers, cells, limits, grow=5, width=width)
 

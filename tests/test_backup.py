@@ -16,6 +16,9 @@ def test_export_then_ingest_restores_the_catalog(cli, tmp_path: Path, fmt: str) 
         "--link", "https://c.example.org/", "--feed-url", "https://c.example.org/f.xml",
         "--image", "https://c.example.org/a.jpg", "--category", "News",
         "--query", "guest:davis")  # fmt: skip
+    cli("people", "merge", "Joseph Davis", "Benjamin Osei")  # a decision the feeds do not hold
+    log = cli.json("match", "log")
+    assert log
     backup = tmp_path / f"backup.{fmt}"
     cli("export", fmt, "-o", backup)
     fresh = tmp_path / "fresh.json"
@@ -25,6 +28,11 @@ def test_export_then_ingest_restores_the_catalog(cli, tmp_path: Path, fmt: str) 
     restored = cli("--db", fresh, "export", "json").stdout
     assert restored == original
     assert cli.json("--db", fresh, "curate", "show", "davis")["episodes"]
+    assert cli.json("--db", fresh, "match", "log") == log  # the match log, for undo
+    merged = cli.json("--db", fresh, "guest", "Benjamin Osei")  # the merge, by the alias
+    assert merged["name"] == "Joseph Davis"
+    for table in ("people", "decisions"):
+        assert f'"{table}"' in original
 
 
 def test_a_newer_backup_is_refused(cli, tmp_path: Path) -> None:

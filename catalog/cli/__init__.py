@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from catalog.cli import admin, browse, episodes, export, people, summaries  # noqa: F401  (registers)
+from catalog.cli import admin, audio, browse, episodes, export, people, summaries  # noqa: F401
 from catalog.cli.common import app
 
 __all__ = ["app", "main"]

@@ -31,8 +31,9 @@ if TYPE_CHECKING:
 
 QUERY_HELP = """Query terms: words or "a phrase" (title, description, summary); field:value,
 field:=exact, field::regex for show, title, guest, host, person, tag, mention, guid; ranges
-date:2017-05..2017-06, date:2017.., date:-30d.., year:2017, duration:20m..1h; -field:value or
-^word negates; guest:a,guest:b is OR; terms side by side are ANDed."""
+date:2017-05..2017-06, date:2017.., date:-30d.., year:2017, duration:20m..1h; has:file (an
+audio file from `catalog scan`), has:summary; -field:value or ^word negates; guest:a,guest:b
+is OR; terms side by side are ANDed."""
 
 
 class QueryCommand(TyperCommand):
@@ -97,8 +98,9 @@ class _Summaries(Mapping[str, str]):
         return self.store.count("summaries")
 
 
-def build_context(store: Store, need_summaries: bool) -> Context:
-    """Show titles, and summary texts when free-text terms need them."""
+def build_context(store: Store, need_summaries: bool, need_files: bool = False) -> Context:
+    """Show titles, summary texts when free-text terms need them, episodes with files when
+    `has:file` does."""
     from catalog.query import Context
     from catalog.registry import alias_map
 
@@ -109,6 +111,10 @@ def build_context(store: Store, need_summaries: bool) -> Context:
             ctx.summary_text = {s["id"]: s.get("body") or "" for s in store.all("summaries")}
         else:
             ctx.summary_text = _Summaries(store)
+    if need_files:
+        from catalog.scan import episodes_with_files
+
+        ctx.with_files = episodes_with_files(store)
     return ctx
 
 
@@ -143,7 +149,12 @@ def select(
             flags.append(",".join(f'{field}:"{v}"' for v in values))
     q.groups += query.parse_tokens(flags, now=now()).groups
     show_ids = resolve_shows(store, show) if show else None
-    ctx = build_context(store, any(t.field is None for g in q.groups for t in g))
+    terms_used = [t for g in q.groups for t in g]
+    ctx = build_context(
+        store,
+        any(t.field is None for t in terms_used),
+        any(t.op == "has" and t.value == "file" for t in terms_used),
+    )
     plan = query.plan(q, ctx)
     if show_ids is not None:
         plan.groups.append([query.Cond("shows", shows=frozenset(show_ids))])
@@ -319,7 +330,7 @@ def show_(
     ],
     as_json: JsonFlag = False,
 ) -> None:
-    """Show one episode in detail: every stored field, credits included."""
+    """Show one episode in detail: every stored field, credits and audio files included."""
     from catalog import ui
 
     settings = get_settings(ctx)
@@ -328,8 +339,11 @@ def show_(
     if as_json:
         emit_json(ep)
         return
+    from catalog.scan import files_of
+
     summary = store.get("summaries", ep["summary_id"]) if ep.get("summary_id") else None
-    settings.out.print(ui.episode_panel(ep, store.get("shows", ep["show_id"]), summary))
+    files = files_of(store, ep["id"])
+    settings.out.print(ui.episode_panel(ep, store.get("shows", ep["show_id"]), summary, files))
 
 
 def find_one(store: Store, terms: list[str], by_id: Any) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import functools
 import json
 import sys
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -196,6 +196,37 @@ def find_episode(store: Store, ref: str) -> dict[str, Any]:
     """An episode by id or unique id prefix, as `pipeline.find_episode` finds it, but without
     importing the ingest pipeline (feedparser, lxml, the fetcher: ~70 ms)."""
     return store.find("episodes", ref)
+
+
+@contextlib.contextmanager
+def progress_bar(settings: Settings, label: str, quiet: bool) -> Iterator[Any]:
+    """A progress callback `(done, total, path)` drawing a bar on stderr when it is a
+    terminal (else None). Names are shown as literal text, never read as markup."""
+    if quiet or not settings.err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from catalog import ui
+
+    bar = Progress(
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=settings.err,
+        transient=True,
+    )
+    task = bar.add_task(label, total=None)
+
+    def update(done: int, total: int, path: str) -> None:
+        name = ui.safe(ui.short_source(path))[-40:].plain
+        bar.update(task, completed=done, total=total, description=name or label)
+
+    bar.start()
+    try:
+        yield update
+    finally:
+        bar.stop()
 
 
 def emit_json(data: Any) -> None:

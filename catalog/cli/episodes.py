@@ -19,6 +19,7 @@ from catalog.cli.common import (
     get_settings,
     now,
     open_store,
+    progress_bar,
     user_errors,
 )
 from catalog.errors import NotFoundError
@@ -30,31 +31,8 @@ if TYPE_CHECKING:
 def _run_ingest(settings: Settings, job: Callable[..., Any], as_json: bool) -> None:
     from catalog import ui
 
-    progress = None
-    on_progress = None
-    if settings.err.is_terminal and not as_json:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            console=settings.err,
-            transient=True,
-        )
-        task = progress.add_task("ingesting", total=None)
-
-        def on_progress(done: int, total: int, source: str) -> None:
-            progress.update(
-                task, completed=done, total=total, description=ui.safe(source[-50:]).plain or "done"
-            )
-
-        progress.start()
-    try:
+    with progress_bar(settings, "ingesting", as_json) as on_progress:
         report = job(on_progress=on_progress)
-    finally:
-        if progress is not None:
-            progress.stop()
     if as_json:
         emit_json({"sources": [r.as_dict() for r in report.sources], "failed": len(report.failed)})
     else:

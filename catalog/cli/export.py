@@ -428,14 +428,14 @@ def _export_records(ctx: typer.Context, fmt: str, terms: list[str], output: str)
     summaries = [s for s in store.all("summaries")
                  if not terms or s["id"] in summary_ids]  # fmt: skip
     buf = io.StringIO(newline="")
-    if fmt == "json":
-        records.write_json(
-            buf, shows, episodes, summaries, curated=store.all("curated") if not terms else None
-        )
-    elif fmt == "jsonl":
-        records.write_jsonl(
-            buf, shows, episodes, summaries, curated=store.all("curated") if not terms else None
-        )
+    if fmt in {"json", "jsonl"}:  # the whole catalog: a backup of every table
+        whole = not terms
+        (records.write_json if fmt == "json" else records.write_jsonl)(
+            buf, shows, episodes, summaries,
+            people=store.all("people") if whole else None,
+            curated=store.all("curated") if whole else None,
+            rest={t: store.all(t) for t in ("decisions", "files")} if whole else None,
+        )  # fmt: skip
     elif fmt == "csv":
         records.write_csv(buf, episodes, qctx.show_titles)
     elif fmt == "opml":

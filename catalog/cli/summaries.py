@@ -216,19 +216,22 @@ def review_queue(
     ] = 0.6,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be done.")] = False,
 ) -> None:
-    """Go through the summaries waiting for review, best first.
+    """Go through the summaries, then the audio files, waiting for review, best first.
 
     For each: accept the suggestion (a), pick candidate 1-5, search (s) for another
-    episode, skip (k), mark unmatched (u), or quit (q). Every decision is logged
-    (`catalog match log`) and can be undone (`catalog match undo`).
+    episode, skip (k), mark unmatched (u; a file then keeps a local-only episode), or quit
+    (q). Every decision is logged (`catalog match log`) and can be undone (`catalog match
+    undo`).
     """
+    from catalog import filereview, ui
     from catalog import review as rv
-    from catalog import ui
+    from catalog.cli import audio as audio_cli
 
     settings = get_settings(ctx)
     store = open_store(settings)
     queue = rv.pending(store)
-    if not queue:
+    files = filereview.pending(store)
+    if not queue and not files:
         settings.err.print("nothing to review")
         return
     if yes or dry_run:
@@ -254,13 +257,15 @@ def review_queue(
                     now=now(),
                     reason=f"--yes at score {doc.get('score') or 0:.2f} >= {minimum}",
                 )
+        audio_cli.review_batch(settings, store, files, yes=yes, dry_run=dry_run, minimum=minimum)
         if dry_run:
             settings.err.print("dry run: nothing changed")
         return
-    _interactive(settings, store, queue)
+    if _interactive(settings, store, queue) and files:
+        audio_cli.review_interactive(settings, store, files, _candidates)
 
 
-def _interactive(settings: Settings, store: Any, queue: list[dict[str, Any]]) -> None:
+def _interactive(settings: Settings, store: Any, queue: list[dict[str, Any]]) -> bool:
     from rich.markup import escape
     from rich.prompt import Prompt
     from rich.table import Table
@@ -297,7 +302,7 @@ def _interactive(settings: Settings, store: Any, queue: list[dict[str, Any]]) ->
                 console=console,
             )
             if answer == "q":
-                return
+                return False
             if answer == "k":
                 break
             if answer == "u":
@@ -322,6 +327,7 @@ def _interactive(settings: Settings, store: Any, queue: list[dict[str, Any]]) ->
                 reason=f"picked candidate {pick + 1} in review",
             )
             break
+    return True
 
 
 @match_app.command("log")
@@ -368,7 +374,15 @@ def undo(
     settings = get_settings(ctx)
     entry = rv.undo(open_store(settings), decision, now=now())
     settings.out.print(
-        ui.safe(f"{entry['reason']}: summary {entry['summary_id'][:8]} is {entry['state']} again")
+        ui.safe(
+            f"{entry['reason']}: "
+            + (
+                f"file {entry['file_id'][:8]}"
+                if entry.get("kind") == "file"
+                else f"summary {entry['summary_id'][:8]}"
+            )
+            + f" is {entry['state']} again"
+        )
     )
 
 
@@ -380,16 +394,30 @@ def set_(
         str, typer.Argument(help="Episode id or unique prefix.", show_default=False)
     ],
     summary: Annotated[
-        str, typer.Argument(help="Summary id or unique prefix.", show_default=False)
+        str,
+        typer.Argument(
+            help="Summary id or unique prefix (or an audio file's id, from `scan --json`).",
+            show_default=False,
+        ),
     ],
 ) -> None:
-    """Match a summary to an episode by hand (for scripts); logged like any decision."""
+    """Match a summary (or an audio file) to an episode by hand; logged like any decision."""
+    from catalog import filereview, ui
     from catalog import review as rv
-    from catalog import ui
 
     settings = get_settings(ctx)
     store = open_store(settings)
     ep = find_episode(store, episode)
+    if (
+        not store.has("summaries", summary)
+        and not any(s.startswith(summary) for s in store.ids("summaries"))
+        and any(f.startswith(summary) for f in store.ids("files"))
+    ):
+        entry = filereview.decide(store, summary, "set", now=now(), episode_id=ep["id"],
+                                  reason="set by hand")  # fmt: skip
+        settings.out.print(ui.safe(f"file {entry['file_id'][:8]} → episode {ep['id'][:8]} "
+                                   f"{ep.get('title') or ''}"))  # fmt: skip
+        return
     entry = rv.decide(
         store,
         rv.find_summary(store, summary)["id"],

@@ -32,8 +32,10 @@ _TYPES = {
     "summary": "summaries",
     "person": "people",
     "curated": "curated",
+    "decision": "decisions",
+    "file": "files",
 }
-_OPTIONAL = ("people", "curated")
+_OPTIONAL = ("people", "curated", "decisions", "files")
 
 
 def _escape(text: str) -> str:
@@ -86,6 +88,7 @@ def _ordered(
     summaries: Iterable[Mapping[str, Any]],
     people: Iterable[Mapping[str, Any]] | None,
     curated: Iterable[Mapping[str, Any]] | None,
+    rest: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
 ) -> dict[str, list[Mapping[str, Any]]]:
     """The export's tables in their stable order (optional tables only when given)."""
     tables = {
@@ -97,6 +100,8 @@ def _ordered(
         tables["people"] = _by_id(people)
     if curated is not None:
         tables["curated"] = _by_id(curated)
+    for table, docs in (rest or {}).items():  # the match log and the audio files
+        tables[table] = _by_id(docs)
     return tables
 
 
@@ -108,15 +113,16 @@ def write_json(
     *,
     people: Iterable[Mapping[str, Any]] | None = None,
     curated: Iterable[Mapping[str, Any]] | None = None,
+    rest: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
 ) -> None:
     """Write one JSON document with every stored field: a backup `read_export` restores.
 
-    Shows, summaries, people and curated shows are ordered by id, episodes by (show,
-    published, id), keys are sorted, so the same catalog gives the same bytes. People and
-    curated shows are included only when given.
+    Shows, summaries, people, curated shows, decisions and files are ordered by id, episodes
+    by (show, published, id), keys are sorted, so the same catalog gives the same bytes.
+    People and curated shows (and `rest`: "decisions", "files") are included only when given.
     """
     document: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "format": JSON_FORMAT}
-    for table, docs in _ordered(shows, episodes, summaries, people, curated).items():
+    for table, docs in _ordered(shows, episodes, summaries, people, curated, rest).items():
         document[table] = [_sorted_keys(doc) for doc in docs]
     # The header stays first (a reader, or `head`, sees what the file is before the data).
     out.write(_dumps(document, indent=2) + "\n")
@@ -130,14 +136,15 @@ def write_jsonl(
     *,
     people: Iterable[Mapping[str, Any]] | None = None,
     curated: Iterable[Mapping[str, Any]] | None = None,
+    rest: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
 ) -> None:
     """Write JSON Lines: a header object, then `{"type": …, "data": {…}}` per document.
 
-    Types are "show", "episode", "summary" (and "person", "curated" when those are given),
-    in that order and each in the same stable order as `write_json`.
+    Types are "show", "episode", "summary" (and "person", "curated", "decision", "file" when
+    those are given), in that order and each in the same stable order as `write_json`.
     """
     out.write(_dumps({"schema_version": SCHEMA_VERSION, "format": JSONL_FORMAT}) + "\n")
-    tables = _ordered(shows, episodes, summaries, people, curated)
+    tables = _ordered(shows, episodes, summaries, people, curated, rest)
     kinds = {table: kind for kind, table in _TYPES.items()}
     for table, docs in tables.items():
         for doc in docs:
@@ -255,9 +262,9 @@ def _read_jsonl(lines: list[str], header: Mapping[str, Any], source: str) -> dic
 def read_export(data: bytes, *, source: str = "") -> dict[str, Any]:
     """Parse a JSON or JSONL export into {"schema_version", "shows", "episodes", "summaries"}.
 
-    "people" and "curated" are included when the export has them. Raises `FeedError` with a
-    one-line message (prefixed with `source`, e.g. a file name, when given) for anything
-    that is not a catalog export, or that a newer catalog wrote.
+    "people", "curated", "decisions" and "files" are included when the export has them.
+    Raises `FeedError` with a one-line message (prefixed with `source`, e.g. a file name,
+    when given) for anything that is not a catalog export, or that a newer catalog wrote.
     """
     try:
         text = data.decode("utf-8-sig")

@@ -1,0 +1,280 @@
+"""Commands about audio files: `scan` (catalog folders of recordings) and `tag` (write the
+catalog's metadata into them); their part of `catalog match review`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+
+from catalog.cli.browse import QUERY_HELP, QueryCommand, select
+from catalog.cli.common import (
+    ReportJsonFlag,
+    Settings,
+    app,
+    emit_json,
+    get_settings,
+    now,
+    open_store,
+    progress_bar,
+    user_errors,
+)
+from catalog.errors import UsageError
+
+ROWS = 50  # rows of the scan report printed on a terminal (--json has them all)
+
+
+@app.command("scan")
+@user_errors
+def scan_(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Folders of audio files (or single files).", show_default=False),
+    ],
+    auto: Annotated[
+        float, typer.Option("--auto", min=0, max=1, help="Attach files scoring at least this.")
+    ] = 0.8,
+    review: Annotated[
+        float, typer.Option("--review", min=0, max=1, help="Queue for review from this score up.")
+    ] = 0.5,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="List every file, unchanged ones included.")
+    ] = False,
+    as_json: ReportJsonFlag = False,
+) -> None:
+    """Catalog folders of audio files (MP3, M4A/M4B, Ogg Vorbis, Opus, FLAC, WAV).
+
+    Each file's tags, stream info and chapters are read and the file is attached to its
+    episode: by the episode id or guid in its tags, else the file name of an enclosure,
+    else title, date and length (from --auto up; from --review up it waits in `catalog
+    match review`). Files no feed knows become local-only episodes of a show named after
+    the album or folder. Hosts (artist) and guests ("with X", "feat. X", "Guest: X") in the
+    tags are credited. A rescan reads only files whose size or modification time changed.
+    An unreadable file is reported on one line and the scan goes on (exit code 1).
+    """
+    from catalog import scan, ui, ui_audio
+
+    if review > auto:
+        raise UsageError(f"--review {review} is above --auto {auto}")
+    settings = get_settings(ctx)
+    store = open_store(settings)
+    with progress_bar(settings, "scanning", as_json) as on_progress:
+        report = scan.scan(
+            store,
+            paths,
+            now=now(),
+            auto=auto,
+            review=review,
+            on_progress=on_progress,
+            debug=settings.debug,
+        )
+    counts = report.counts()
+    if as_json:
+        rows = [
+            dict(r.as_dict(), read=r.status in {"new", "changed", "moved"}) for r in report.files
+        ]
+        emit_json(
+            {
+                "files": rows,
+                "read": report.read,
+                "counts": counts,
+                "new_episodes": report.new_episodes,
+                "new_shows": report.new_shows,
+                "failed": len(report.failed),
+            }
+        )
+    else:
+        quiet = {"unchanged", "error"}
+        shown = [r for r in report.files if show_all or r.status not in quiet or r.outcome]
+        if shown:
+            settings.out.print(ui_audio.scan_table(shown[:ROWS], settings.out.width))
+            if len(shown) > ROWS:
+                settings.out.print(f"… and {len(shown) - ROWS} more (--json lists them all)")
+        for row in report.failed:
+            settings.err.print(ui.error_text(row.error), soft_wrap=True)
+        total = sum(1 for r in report.files if r.file_id)
+        settings.out.print(
+            ui_audio.scan_summary(counts, total, report.new_episodes, report.new_shows)
+        )
+        if counts.get("review"):
+            settings.out.print("review the uncertain matches with `catalog match review`")
+    if report.failed:
+        raise typer.Exit(1)
+
+
+TAG_HELP = (
+    "Write the catalog's metadata into the audio files of the episodes a query selects "
+    "(every episode with a file when there is no query): title, show as album, date, hosts "
+    "as artist, guests (a GUESTS tag and a 'Guests:' line in the comment), episode guid, "
+    "feed URL, description and the catalog id. Only these tags change; cover art and every "
+    "other tag stay. Each file is written to a temp copy that must read back right before "
+    "it replaces the file.\n\nWithout --write (or with --dry-run) the changes are shown, per "
+    "file, and nothing is written. --write asks first, unless --yes.\n\n" + QUERY_HELP
+)
+
+
+@app.command("tag", cls=QueryCommand, help=TAG_HELP)
+@user_errors
+def tag_(
+    ctx: typer.Context,
+    terms: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Query terms, as for `list`.", show_default=False, metavar="[QUERY]..."
+        ),
+    ] = None,
+    write: Annotated[bool, typer.Option("--write", help="Write the tags.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the changes per file; write nothing.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before writing.")] = False,
+    as_json: ReportJsonFlag = False,
+) -> None:
+    from catalog import tagging, ui, ui_audio
+
+    settings = get_settings(ctx)
+    store = open_store(settings)
+    episode_ids = {e["id"] for e in select(store, terms)[0]} if terms else None
+    plans = tagging.plan(store, episode_ids)
+    if not plans:
+        settings.err.print(
+            "no episode with an audio file matches"
+            if terms
+            else "no audio files: add some with `catalog scan FOLDER`"
+        )
+        return
+    todo = [p for p in plans if p.status == "planned"]
+    going = write and not dry_run and bool(todo)
+    if going and as_json and not yes:
+        raise UsageError("--write with --json needs --yes (there is no one to ask)")
+    if not as_json:
+        for row in todo:
+            settings.out.print(ui_audio.tag_diff(row.path, row.changes))
+    if going and not yes and not typer.confirm(f"Write tags to {len(todo)} file(s)?"):
+        raise typer.Exit(1)
+    if going:
+        with progress_bar(settings, "tagging", as_json) as on_progress:
+            tagging.write(store, plans, now=now(), on_progress=on_progress)
+    failed = [p for p in plans if p.status == "error"]
+    if as_json:
+        emit_json(
+            {
+                "files": [p.as_dict() for p in plans],
+                "failed": len(failed),
+                "written": sum(p.status == "written" for p in plans),
+            }
+        )
+    else:
+        for row in failed:
+            settings.err.print(ui.error_text(row.error), soft_wrap=True)
+        same = sum(p.status == "same" for p in plans)
+        if going:
+            done = sum(p.status == "written" for p in plans)
+            settings.out.print(f"{done} file(s) tagged, {same} already up to date")
+        else:
+            settings.out.print(
+                f"{len(todo)} file(s) would change, {same} already up to date"
+                + ("" if dry_run or not todo else "; add --write to write")
+            )
+    if failed:
+        raise typer.Exit(1)
+
+
+# -- the review queue (`catalog match review` calls these) ------------------------------------
+def review_batch(
+    settings: Settings,
+    store: Any,
+    queue: list[dict[str, Any]],
+    *,
+    yes: bool,
+    dry_run: bool,
+    minimum: float,
+) -> None:
+    """`match review --yes/--dry-run` over the files: accept suggestions from `minimum` up."""
+    from catalog import audio, filereview, ui
+
+    for doc in queue:
+        ok = doc.get("suggested") and (doc.get("score") or 0) >= minimum
+        verb = "accept" if ok else "leave"
+        settings.out.print(
+            ui.assemble(
+                (f"{verb:6} ", "green" if ok else "yellow"),
+                "file ",
+                doc["id"][:8],
+                " ",
+                ui.safe(audio.file_title(doc["info"])),
+                f"  ({doc.get('score') or 0:.2f})",
+            )
+        )
+        if ok and yes and not dry_run:
+            filereview.decide(
+                store,
+                doc["id"],
+                "accept",
+                now=now(),
+                reason=f"--yes at score {doc.get('score') or 0:.2f} >= {minimum}",
+            )
+
+
+def review_interactive(
+    settings: Settings,
+    store: Any,
+    queue: list[dict[str, Any]],
+    candidates_table: Callable[..., Any],
+) -> bool:
+    """Go through the files waiting for review; False when the person quits."""
+    from rich.markup import escape
+    from rich.prompt import Prompt
+
+    from catalog import audio, filereview, ui_audio
+
+    console = settings.out
+    for n, doc in enumerate(queue, 1):
+        candidates = doc.get("candidates") or []
+        while True:
+            console.rule(f"file {n} of {len(queue)}")
+            console.print(ui_audio.file_panel(doc))
+            console.print(
+                candidates_table(store, candidates, settings) if candidates else "no candidates"
+            )
+            choices = ["a", "s", "k", "u", "q"] + [str(i) for i in range(1, len(candidates) + 1)]
+            answer = Prompt.ask(
+                escape("[a]ccept #1, pick 1-5, [s]earch, s[k]ip, [u]nmatched (local), [q]uit"),
+                choices=choices,
+                default="k",
+                show_choices=False,
+                console=console,
+            )
+            if answer == "q":
+                return False
+            if answer == "k":
+                break
+            if answer == "u":
+                filereview.decide(store, doc["id"], "reject", now=now(), reason="marked unmatched")
+                break
+            if answer == "s":
+                from catalog.scan import lookup
+
+                text = Prompt.ask("search episode titles", console=console)
+                found = audio.attach(
+                    dict(doc["info"], title=text),
+                    lookup(store),
+                    audio.Thresholds(auto=2.0, review=0.0),
+                )
+                candidates = found.candidates
+                continue
+            if not candidates:
+                continue
+            pick = 0 if answer == "a" else int(answer) - 1
+            filereview.decide(
+                store,
+                doc["id"],
+                "accept",
+                now=now(),
+                episode_id=candidates[pick]["episode_id"],
+                reason=f"picked candidate {pick + 1} in review",
+            )
+            break
+    return True

@@ -29,8 +29,10 @@ fmt: $(STAMP)  ## format the code
 typecheck: $(STAMP)  ## mypy --strict over the package
 	$(VENV)/bin/mypy
 
-test: lint typecheck  ## lint, type-check and run the tests
+test: lint typecheck  ## lint, type-check and run the tests (the CLI tests on SQLite too)
 	$(PY) -m pytest -q
+	CATALOG_TEST_BACKEND=sqlite $(PY) -m pytest -q -p no:cacheprovider tests/test_cli.py \
+	  tests/test_review_cli.py tests/test_people_cli.py tests/test_backup.py tests/test_audio_cli.py
 
 check: test  ## same as test
 

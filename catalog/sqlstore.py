@@ -44,11 +44,12 @@ CREATE TABLE IF NOT EXISTS episodes (
     n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, show_id TEXT, published TEXT,
     guid TEXT, summary_id TEXT, duration REAL, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS episodes_show ON episodes (show_id);
-CREATE INDEX IF NOT EXISTS episodes_published ON episodes (published);
+CREATE INDEX IF NOT EXISTS episodes_newest ON episodes (published DESC, id);
 CREATE INDEX IF NOT EXISTS episodes_guid ON episodes (guid);
 CREATE INDEX IF NOT EXISTS episodes_summary ON episodes (summary_id);
 CREATE TABLE IF NOT EXISTS credits (
-    episode INTEGER NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL);
+    episode INTEGER NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL,
+    credit TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS credits_key ON credits (key, role);
 CREATE INDEX IF NOT EXISTS credits_episode ON credits (episode);
 CREATE VIRTUAL TABLE IF NOT EXISTS episode_text
@@ -57,7 +58,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS summary_text
     USING fts5 (text, tokenize = 'trigram', detail = none, content = '');
 """
 _MAX_TRIGRAMS = 16
-_NEWEST_FIRST = " ORDER BY (e.published IS NULL OR e.published = ''), e.published DESC, e.id"
+# Newest first as `query.sort_episodes` orders (dated by date descending, then id; undated
+# last, by id), in two index-ordered passes so that a LIMIT stops early.
+_DATED = "e.published IS NOT NULL AND e.published != ''"
+_NEWEST_FIRST = (f" AND {_DATED} ORDER BY e.published DESC, e.id",
+                 f" AND NOT ({_DATED}) ORDER BY e.id")  # fmt: skip
 
 
 def episode_text(doc: dict[str, Any]) -> str:
@@ -93,12 +98,13 @@ def _duration(doc: dict[str, Any]) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
-def _credit_rows(n: int, doc: dict[str, Any]) -> list[tuple[int, str, str, str]]:
+def _credit_rows(n: int, doc: dict[str, Any]) -> list[tuple[int, str, str, str, str]]:
     rows = []
     for credit in doc.get("credits") or []:
         name = credit.get("name") or ""
         key = credit.get("key") or person_key(name)
-        rows.append((n, key, fold(name), credit.get("role") or ""))
+        text = json.dumps(credit, ensure_ascii=False, separators=(",", ":"))
+        rows.append((n, key, fold(name), credit.get("role") or "", text))
     return rows
 
 
@@ -319,10 +325,25 @@ class SQLiteStore:
                 owners[show_id] = owners.get(show_id, 0) + n
         return owners
 
-    def show_sizes(self) -> dict[str, int]:
-        """Number of episodes per show id."""
-        sql = "SELECT show_id, count(*) FROM episodes GROUP BY show_id"
-        return {show_id: n for show_id, n in self._rows(sql) if show_id is not None}
+    def show_stats(self) -> dict[str, dict[str, Any]]:
+        """Per show id: the number of episodes and the first and last publication dates."""
+        sql = ("SELECT show_id, count(*), min(NULLIF(published, '')), max(NULLIF(published, '')) "
+               "FROM episodes GROUP BY show_id")  # fmt: skip
+        return {show_id: {"episodes": n, "first": first, "last": last}
+                for show_id, n, first, last in self._rows(sql) if show_id is not None}  # fmt: skip
+
+    def credited_episodes(self) -> list[dict[str, Any]]:
+        """Every episode with credits, reduced to id, show_id, published and credits (what
+        the people registry reads), straight from the credits table."""
+        sql = ("SELECT e.id, e.show_id, e.published, c.credit FROM credits c "
+               "JOIN episodes e ON e.n = c.episode ORDER BY c.episode, c.rowid")  # fmt: skip
+        out: list[dict[str, Any]] = []
+        for doc_id, show_id, published, credit in self._rows(sql):
+            if not out or out[-1]["id"] != doc_id:
+                out.append({"id": doc_id, "show_id": show_id, "published": published,
+                            "credits": []})  # fmt: skip
+            out[-1]["credits"].append(json.loads(credit))
+        return out
 
     def episodes_with_people(self, keys: set[str]) -> list[dict[str, Any]]:
         """Episodes with a credit whose person key is one of `keys`."""
@@ -345,21 +366,20 @@ class SQLiteStore:
         never excludes an episode `keep` would accept). With `newest_first_limit`, the first
         that many in newest-first order (the default listing order)."""
         where, params = _where(plan)
-        sql = "SELECT e.body FROM episodes e" + (f" WHERE {where}" if where else "")
-        sql += _NEWEST_FIRST if newest_first_limit is not None else " ORDER BY e.n"
+        head = "SELECT e.body FROM episodes e WHERE " + (where or "1")
+        passes = _NEWEST_FIRST if newest_first_limit is not None else (" ORDER BY e.n",)
         conn = self._db()
-        if conn is None:
-            return []
         out: list[dict[str, Any]] = []
-        if newest_first_limit == 0:
+        if conn is None or newest_first_limit == 0:
             return out
         try:
-            for (body,) in conn.execute(sql, params):
-                doc = json.loads(body)
-                if keep(doc):
-                    out.append(doc)
-                    if newest_first_limit is not None and len(out) >= newest_first_limit:
-                        break
+            for tail in passes:
+                for (body,) in conn.execute(head + tail, params):
+                    doc = json.loads(body)
+                    if keep(doc):
+                        out.append(doc)
+                        if newest_first_limit is not None and len(out) >= newest_first_limit:
+                            return out
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: {exc}") from None
         return out
@@ -477,7 +497,7 @@ class SQLiteStore:
             rows = _credit_rows(n, doc)
             if _credit_rows(n, before) != rows:  # a re-ingest mostly changes neither
                 conn.execute("DELETE FROM credits WHERE episode = ?", (n,))
-                conn.executemany("INSERT INTO credits VALUES (?, ?, ?, ?)", rows)
+                conn.executemany("INSERT INTO credits VALUES (?, ?, ?, ?, ?)", rows)
             text, old_text = episode_text(doc), episode_text(before)
             if text != old_text:
                 conn.execute(
@@ -488,7 +508,7 @@ class SQLiteStore:
 
     @staticmethod
     def _index_episode(conn: sqlite3.Connection, n: int, doc: dict[str, Any]) -> None:
-        conn.executemany("INSERT INTO credits VALUES (?, ?, ?, ?)", _credit_rows(n, doc))
+        conn.executemany("INSERT INTO credits VALUES (?, ?, ?, ?, ?)", _credit_rows(n, doc))
         conn.execute("INSERT INTO episode_text (rowid, text) VALUES (?, ?)", (n, episode_text(doc)))
 
     @staticmethod

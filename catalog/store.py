@@ -245,12 +245,21 @@ class TinyStore:
                 owners[doc["show_id"]] = owners.get(doc["show_id"], 0) + 1
         return owners
 
-    def show_sizes(self) -> dict[str, int]:
-        """Number of episodes per show id."""
-        sizes: dict[str, int] = {}
-        for doc in self._raw("episodes"):
-            sizes[doc["show_id"]] = sizes.get(doc["show_id"], 0) + 1
-        return sizes
+    def show_stats(self) -> dict[str, dict[str, Any]]:
+        """Per show id: the number of episodes and the first and last publication dates."""
+        stats: dict[str, dict[str, Any]] = {}
+        for ep in self._raw("episodes"):
+            st = stats.setdefault(ep["show_id"], {"episodes": 0, "first": None, "last": None})
+            st["episodes"] += 1
+            pub = ep.get("published")
+            if pub:
+                st["first"] = min(st["first"] or pub, pub)
+                st["last"] = max(st["last"] or pub, pub)
+        return stats
+
+    def credited_episodes(self) -> list[dict[str, Any]]:
+        """The episodes with credits (the stored documents: READ-ONLY)."""
+        return [doc for doc in self._raw("episodes") if doc.get("credits")]
 
     def select_episodes(
         self, plan: Plan | None, keep: Predicate, *, newest_first_limit: int | None = None

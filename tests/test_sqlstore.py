@@ -66,7 +66,10 @@ def test_lookups(st: backend.Store) -> None:
     assert sorted(st.ids("shows")) == ["s0", "s1"]
     assert [e["id"] for e in st.episodes("s1")] == [f"e{i:03d}" for i in range(1, 12, 2)]
     assert st.guid_owners({"g1", "g3", "g4", "zz"}) == {"s1": 2, "s0": 1}
-    assert st.show_sizes() == {"s0": 6, "s1": 6}
+    stats = st.show_stats()
+    assert {k: v["episodes"] for k, v in stats.items()} == {"s0": 6, "s1": 6}
+    assert stats["s1"]["first"] == "2020-01-02T00:00:00Z"
+    assert stats["s1"]["last"] == "2020-01-12T00:00:00Z"
 
 
 def test_delete_and_failed_transaction(st: backend.Store) -> None:
@@ -95,6 +98,9 @@ def test_people_and_plans(st: backend.Store) -> None:
                {"name": "Ann Host", "role": "host", "key": "ann host"}]  # fmt: skip
     st.put("episodes", [_ep(1, credits=credits), _ep(2), _ep(3, title="Radio Days")])
     assert [e["id"] for e in st.episodes_with_people({"jiri novak"})] == ["e001"]
+    reduced = st.credited_episodes()  # what the people registry reads
+    assert [(e["id"], e["credits"]) for e in reduced] == [("e001", credits)]
+    assert reduced[0]["published"] == "2020-01-02T00:00:00Z"
     assert st.episodes_with_people({"nobody"}) == []
     ctx = query.Context(show_titles={"s0": "Zero", "s1": "One"})
     cases = [("guest:novak", ["e001"]), ("host:novak", []), ("radio", ["e003"]),

@@ -69,7 +69,9 @@ def _complete(kind: str, incomplete: str) -> list[str]:
         if kind == "shows":
             values = [s.get("title") or "" for s in store.shows()]
         else:
-            values = sorted({c["name"] for e in store.episodes() for c in e.get("credits") or []})
+            values = sorted(
+                {c["name"] for e in store.credited_episodes() for c in e.get("credits") or []}
+            )
     except CatalogError:
         return []
     want = fold(incomplete)

@@ -111,18 +111,6 @@ def refresh(
     )
 
 
-def _show_stats(episodes: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    stats: dict[str, dict[str, Any]] = {}
-    for ep in episodes:
-        st = stats.setdefault(ep["show_id"], {"episodes": 0, "first": None, "last": None})
-        st["episodes"] += 1
-        pub = ep.get("published")
-        if pub:
-            st["first"] = min(st["first"] or pub, pub)
-            st["last"] = max(st["last"] or pub, pub)
-    return stats
-
-
 @app.command()
 @user_errors
 def shows(
@@ -135,7 +123,7 @@ def shows(
     settings = get_settings(ctx)
     store = open_store(settings)
     all_shows = sorted(store.shows(), key=lambda s: (s.get("title") or "").casefold())
-    stats = _show_stats(store.episodes())
+    stats = store.show_stats()
     if as_json:
         emit_json(
             [dict(s, episode_count=stats.get(s["id"], {}).get("episodes", 0)) for s in all_shows]

@@ -53,7 +53,9 @@ def _everyone(
     from catalog import registry
 
     titles = {s["id"]: s.get("title") or "" for s in store.shows()}
-    return registry.build(store.scan("episodes") if episodes is None else episodes, titles,
+    if episodes is None:  # the credits are enough, unless appearances are listed
+        episodes = store.scan("episodes") if with_appearances else store.credited_episodes()
+    return registry.build(episodes, titles,
                           store.all("people"), with_appearances=with_appearances)  # fmt: skip
 
 
@@ -148,9 +150,9 @@ def _profile(ctx: typer.Context, name: str, as_json: bool) -> None:
         person = resolve_one(everyone, name)
     partners = registry.co_appearances(person, aliases, everyone)
     sizes: dict[str, int] = {}
-    for show_id, n in store.show_sizes().items():
+    for show_id, stats in store.show_stats().items():
         title = titles.get(show_id, "")
-        sizes[title] = sizes.get(title, 0) + n
+        sizes[title] = sizes.get(title, 0) + stats["episodes"]
     regular = registry.regular_shows(person, sizes)
     appearances = sorted(person.appearances,
                          key=lambda a: a["episode"].get("published") or "")  # fmt: skip

@@ -84,9 +84,10 @@ def open_store(path: Path, backend: str | None = None) -> Store:
 
 
 def copy_catalog(source: Store, target: Store) -> dict[str, int]:
-    """Every document of every table from one store into another (one transaction)."""
+    """Every document of every table from one store into another (one transaction), read
+    under the source's lock so that no writer changes it halfway."""
     counts: dict[str, int] = {}
-    with target.transaction():
+    with source.transaction(), target.transaction():
         for table in TABLES:
             docs = source.scan(table)
             target.put(table, docs)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,8 +33,9 @@ from catalog.schema import SCHEMA_VERSION
 if TYPE_CHECKING:
     from catalog.query import Cond, Plan
 
-# Bump when the derived columns or the folded FTS text change: the indexes are rebuilt.
-INDEX_VERSION = "1"
+# The derived columns and folded texts depend on our folding rules (bump the first part when
+# they change) and on Python's Unicode tables: when either differs, the indexes are rebuilt.
+INDEX_VERSION = f"1:{unicodedata.unidata_version}"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -123,11 +125,9 @@ class SQLiteStore:
     def _db(self, *, create: bool = False) -> sqlite3.Connection | None:
         if self._conn is not None:
             return self._conn
-        exists = self.path.exists()
+        exists = self.path.exists() and self.path.stat().st_size > 0
         if not exists and not create:
-            return None  # reading a catalog that does not exist yet: it is empty
-        if exists and self.path.stat().st_size == 0:
-            exists = False  # created by a connect that has not written yet: a new catalog
+            return None  # no catalog yet (or one a racing process is creating): empty
         try:
             if not exists:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -135,14 +135,23 @@ class SQLiteStore:
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"{self.path}: cannot open the catalog: {exc}") from None
         try:
-            if not exists:  # episodes are 1-4 KB of JSON: 4 KB pages would hold one each
+            if exists:
+                self._check(conn)  # before anything could write to someone else's database
+            else:  # episodes are 1-4 KB of JSON: 4 KB pages would hold one each
                 conn.execute("PRAGMA page_size = 16384")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
-            if exists:
-                self._check(conn)
-            else:
+            if not exists:
                 self._create(conn)
+            self._upgrade_indexes(conn)
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(
+                    f"{self.path}: locked by another catalog process for over "
+                    f"{self.lock_timeout:.0f} s"
+                ) from None
+            raise StoreError(f"{self.path}: not a catalog file ({exc})") from None
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(f"{self.path}: not a catalog file ({exc})") from None
@@ -153,12 +162,14 @@ class SQLiteStore:
         return conn
 
     def _check(self, conn: sqlite3.Connection) -> None:
+        """Refuse a file that is not a catalog, or a newer catalog (reads only)."""
         try:
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        except sqlite3.OperationalError:
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise
             if not conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-                self._create(conn)  # another process's brand-new file, not yet written
-                return
+                return  # another process's brand-new file, not yet written: _create is safe
             row = None
         if row is None or not str(row[0]).isdigit():
             raise StoreError(f"{self.path}: not a catalog file (no schema version)")
@@ -168,9 +179,33 @@ class SQLiteStore:
                 f"{self.path}: catalog schema version {version} is newer than this catalog "
                 f"program understands ({SCHEMA_VERSION}); upgrade catalog to open it"
             )
-        index = conn.execute("SELECT value FROM meta WHERE key = 'index_version'").fetchone()
-        if index is None or index[0] != INDEX_VERSION:
-            self._reindex(conn)
+
+    def _index_version(self, conn: sqlite3.Connection) -> str | None:
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'index_version'").fetchone()
+        except sqlite3.OperationalError:
+            return None
+        return str(row[0]) if row else None
+
+    def _upgrade_indexes(self, conn: sqlite3.Connection) -> None:
+        """Rebuild the derived columns and indexes when they were made by another version of
+        the folding rules (or of Python's Unicode tables)."""
+        version = self._index_version(conn)
+        if version == INDEX_VERSION:
+            return
+        if version is None:  # a file another process is creating: the schema (idempotent)
+            self._create(conn)
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if self._index_version(conn) != INDEX_VERSION:  # not done meanwhile by another
+                self._reindex(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            raise
 
     def _create(self, conn: sqlite3.Connection) -> None:
         """The tables and the schema version, in one transaction (all or nothing)."""
@@ -195,27 +230,23 @@ class SQLiteStore:
         )
 
     def _reindex(self, conn: sqlite3.Connection) -> None:
-        """Recompute the derived columns, credits and text indexes from the JSON bodies."""
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.execute("DELETE FROM credits")
-            conn.execute("INSERT INTO episode_text (episode_text) VALUES ('delete-all')")
-            conn.execute("INSERT INTO summary_text (summary_text) VALUES ('delete-all')")
-            rows = conn.execute("SELECT n, body FROM episodes").fetchall()
-            for n, body in rows:
-                self._index_episode(conn, n, json.loads(body))
-            for n, body in conn.execute(
-                "SELECT n, body FROM docs WHERE tbl = 'summaries'"
-            ).fetchall():
-                conn.execute(
-                    "INSERT INTO summary_text (rowid, text) VALUES (?, ?)",
-                    (n, summary_text(json.loads(body))),
-                )
-            self._write_meta(conn)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        """(In a write transaction.) Recompute credits and text indexes from the JSON bodies,
+        a row at a time."""
+        conn.execute("DELETE FROM credits")
+        conn.execute("INSERT INTO episode_text (episode_text) VALUES ('delete-all')")
+        conn.execute("INSERT INTO summary_text (summary_text) VALUES ('delete-all')")
+        durations = []
+        for n, body in conn.execute("SELECT n, body FROM episodes"):
+            doc = json.loads(body)
+            durations.append((_duration(doc), n))
+            self._index_episode(conn, n, doc)
+        conn.executemany("UPDATE episodes SET duration = ? WHERE n = ?", durations)
+        for n, body in conn.execute("SELECT n, body FROM docs WHERE tbl = 'summaries'"):
+            conn.execute(
+                "INSERT INTO summary_text (rowid, text) VALUES (?, ?)",
+                (n, summary_text(json.loads(body))),
+            )
+        self._write_meta(conn)
 
     def close(self) -> None:
         if self._conn is not None:
@@ -264,7 +295,8 @@ class SQLiteStore:
 
     def find(self, table: str, ref: str) -> dict[str, Any]:
         """A document by id or unique id prefix; NotFoundError if there is none or several."""
-        noun = {"episodes": "episode", "summaries": "summary", "shows": "show"}.get(table, table)
+        noun = {"episodes": "episode", "summaries": "summary", "shows": "show",
+                "files": "file"}.get(table, table)  # fmt: skip
         ref = ref.strip()
         doc = self.get(table, ref) if ref else None
         if doc is not None:
@@ -372,7 +404,10 @@ class SQLiteStore:
         out: list[dict[str, Any]] = []
         if conn is None or newest_first_limit == 0:
             return out
+        snapshot = not conn.in_transaction  # both passes read the same state of the catalog
         try:
+            if snapshot:
+                conn.execute("BEGIN")
             for tail in passes:
                 for (body,) in conn.execute(head + tail, params):
                     doc = json.loads(body)
@@ -382,6 +417,9 @@ class SQLiteStore:
                             return out
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: {exc}") from None
+        finally:
+            if snapshot and conn.in_transaction:
+                conn.execute("COMMIT")
         return out
 
     # -- writing ---------------------------------------------------------------------------
@@ -408,14 +446,17 @@ class SQLiteStore:
             yield self
         except BaseException:
             self._in_txn = False
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back already (disk full, I/O)
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
             raise
         self._in_txn = False
         try:
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
             raise StoreError(f"{self.path}: cannot write: {exc}") from None
 
     def put(self, table: str, docs: Iterable[dict[str, Any]]) -> None:
@@ -575,9 +616,11 @@ def _marks(values: Iterable[Any]) -> str:
 
 
 def _cond(cond: Cond) -> tuple[str, list[Any]]:
-    if cond.kind == "shows":
+    if cond.kind == "shows":  # and episodes whose show is unknown: the predicate decides
         ids = sorted(cond.shows)
-        return f"e.show_id IN ({_marks(ids)})", list(ids)
+        sql = (f"(e.show_id IN ({_marks(ids)}) OR e.show_id IS NULL OR NOT EXISTS "
+               "(SELECT 1 FROM docs d WHERE d.tbl = 'shows' AND d.id = e.show_id))")  # fmt: skip
+        return sql, list(ids)
     if cond.kind in {"date", "duration"}:
         column = "e.published" if cond.kind == "date" else "e.duration"
         tests, args = [f"{column} IS NOT NULL"], []

@@ -19,7 +19,7 @@ import functools
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -329,20 +329,25 @@ class TinyStore:
         docs = list(docs)
         if not docs:
             return
+        seen: set[str] = set()
+        for doc in docs:
+            if doc["id"] in seen:
+                raise StoreError(f"duplicate id {doc['id']} in one write to {table}")
+            seen.add(doc["id"])
         with self.transaction():
             index = self._table_index(table)
             tbl = self._db.table(table)
-            existing = [d for d in docs if d["id"] in index]
-            if existing:
-                tbl.remove(doc_ids=[index[d["id"]] for d in existing])
-                tbl.insert_multiple(Document(d, doc_id=index[d["id"]]) for d in existing)
+            existing = {d["id"]: d for d in docs if d["id"] in index}
+            if existing:  # replaced where they stand: the table keeps its order
+
+                def replace(doc: MutableMapping[str, Any]) -> None:
+                    new = existing[doc["id"]]
+                    doc.clear()
+                    doc.update(new)
+
+                tbl.update(replace, doc_ids=[index[i] for i in existing])
             new = [d for d in docs if d["id"] not in index]
             if new:
-                seen: set[str] = set()
-                for doc in new:
-                    if doc["id"] in seen:
-                        raise StoreError(f"duplicate id {doc['id']} in one write to {table}")
-                    seen.add(doc["id"])
                 # Our own integer keys: never rely on TinyDB's cached next id, which goes
                 # stale when another process wrote since this one started.
                 next_key = max(index.values(), default=0) + 1

@@ -365,3 +365,79 @@ def test_a_large_tinydb_catalog_hints_at_migrating(
     sqlite_db = tmp_path / "c.sqlite"
     cli("--db", db, "migrate", "--to", "sqlite")
     assert "hint" not in cli("--db", sqlite_db, "list", "--limit", "1").stderr
+
+
+# -- found in review ----------------------------------------------------------------------
+def test_show_terms_keep_episodes_of_unknown_shows(st: backend.Store) -> None:
+    st.put("shows", [{"id": "s0", "title": "Zero"}])
+    st.put("episodes", [_ep(0), _ep(1, show_id="orphan-show"), _ep(2, show_id=None)])
+    ctx = query.Context(show_titles={"s0": "Zero"})
+    for text, want in [("show:orphan", ["e001"]), ("show:zero", ["e000"]),
+                       ("show::^$", ["e001", "e002"])]:  # fmt: skip
+        q = query.parse(text, now=NOW)
+        got = st.select_episodes(query.plan(q, ctx), lambda e, q=q: q.matches(e, ctx))
+        assert [e["id"] for e in got] == want, text
+
+
+def test_another_programs_database_is_not_touched(tmp_path: Path) -> None:
+    path = tmp_path / "music.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE songs (title TEXT)")
+    conn.execute("INSERT INTO songs VALUES ('x')")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not a catalog"):
+        SQLiteStore(path).count("episodes")
+    assert path.read_bytes() == before  # not even switched to WAL
+
+
+def test_an_empty_file_is_read_as_empty_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    path.touch()
+    assert SQLiteStore(path).count("episodes") == 0
+    assert path.stat().st_size == 0
+
+
+def test_a_full_disk_is_a_clear_error_and_loses_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    st = SQLiteStore(path)
+    st.put("episodes", [_ep(1)])
+    conn = st._db()
+    assert conn is not None
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages + 2}")  # as good as a full disk
+    big = [_ep(i, description="x" * 50_000) for i in range(2, 40)]
+    with pytest.raises(StoreError, match="full"):
+        st.put("episodes", big)
+    assert SQLiteStore(path).ids("episodes") == ["e001"]
+
+
+def test_a_catalog_locked_while_opening_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    SQLiteStore(path).put("episodes", [_ep(1)])
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("UPDATE meta SET value = 'old' WHERE key = 'index_version'")
+    conn.execute("BEGIN IMMEDIATE")  # an upgrade must wait for this writer
+    try:
+        with pytest.raises(StoreError, match="locked by another"):
+            SQLiteStore(path, lock_timeout=0.2).count("episodes")
+    finally:
+        conn.execute("ROLLBACK")
+        conn.close()
+
+
+def test_updates_keep_the_order_of_documents(st: backend.Store) -> None:
+    st.put("episodes", [_ep(1), _ep(2), _ep(3)])
+    st.put("episodes", [_ep(1, title="again")])
+    assert st.ids("episodes") == ["e001", "e002", "e003"]
+    assert [e["id"] for e in st.credited_episodes()] == []
+
+
+def test_migrate_refuses_an_existing_empty_target(tmp_path: Path) -> None:
+    cli = Cli()
+    db = tmp_path / "c.sqlite"
+    cli("--db", db, "ingest", ROOT / "feeds" / "open-line.xml")
+    (tmp_path / "c.json").touch()
+    assert "already exists" in cli("--db", db, "migrate", "--to", "tinydb", code=2).stderr
+    assert (tmp_path / "c.json").exists()

@@ -47,7 +47,7 @@ def migrate(
     if not settings.db.exists():
         raise StoreError(f"{settings.db}: no such catalog")
     target_path = output or settings.db.with_suffix(_SUFFIX[to])
-    if target_path.exists() and target_path.stat().st_size > 0:
+    if target_path.exists():
         raise UsageError(f"{target_path} already exists; choose another --output")
     target = open_path(target_path, to)
     try:

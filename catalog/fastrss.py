@@ -1,0 +1,1279 @@
+"""The lxml side of the feed adapter: the hardened parser, the Podcasting 2.0 reader, and a
+fast path that reads well-formed RSS in one lxml pass into exactly the raw fields that
+feedparser (plus the podcast:* pass) gives, or declines.
+
+`read_rss(data, headers)` returns `(channel, entries)` or None ("use feedparser"). It applies
+only when every condition below holds; anything else, or any doubt, is None:
+
+* the bytes decode the way feedparser decodes them without a warning: UTF-8 (BOM and
+  declaration optional) is parsed as is; any other declared or HTTP charset that feedparser
+  accepts is decoded and re-encoded exactly as feedparser does (UTF-16/32 BOMs, EBCDIC,
+  `Content-Location`, `Content-Language` and non-XML content types decline);
+* the hardened parser reads it strictly (no recovery), with no DOCTYPE, no `base`/`xml:base`
+  attribute anywhere (feedparser would resolve links against it), and namespace prefixes
+  that map to feedparser's element names one to one;
+* the root is `rss` (no `lang`), holding one `channel` (no attributes) whose items are plain
+  `item` elements (no attributes);
+* every element is one whose feedparser handling is reproduced here (the tables below), or
+  one feedparser stores under a key catalog never reads (with such descendants only);
+  the text fields are leaves without `type`/`mode`/`src` attributes;
+* every item date parses with feedparser's first two date handlers (W3C-DTF, RFC 822, ported
+  below); an empty date is None as in feedparser.
+
+What is reproduced is feedparser's own state machine, not the spec: first non-empty title
+wins, `itunes:summary` before `description` makes the description "content", `content:encoded`
+fills an empty summary, a permalink guid is the link when there is none, `itunes:owner`
+rewrites the channel author, categories are de-duplicated, text is stripped, mojibake is
+repaired and C1 controls map to cp1252, `&amp;` in item links is undone, and so on.
+tests/test_fastpath.py compares both paths over the corpus, fixtures and generated feeds.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import datetime
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from lxml import etree
+
+PODCAST_NAMESPACES = {
+    "https://podcastindex.org/namespace/1.0",
+    "https://podcastindex.org/namespace/1.0/",  # a known misspelling seen in the wild
+    "https://github.com/podcastindex-org/podcast-namespace/blob/main/docs/1.0.md",
+}
+ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+
+
+def xml_parser(recover: bool) -> etree.XMLParser:
+    """The hardened parser: no entity expansion, no DTD, no network (CVE-2026-41066: lxml>=6.1)."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        recover=recover,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def text_of(el: etree._Element | None) -> str | None:
+    """All the text inside an element, stripped; None when there is none."""
+    if el is None:
+        return None
+    return "".join(el.itertext()).strip() or None
+
+
+# Prefixes that broken feeds use without declaring them (lxml's recovery keeps the literal
+# "itunes:episode" as the tag name; feedparser maps these the same way).
+_UNDECLARED = {"podcast": "https://podcastindex.org/namespace/1.0", "itunes": ITUNES_NS}
+
+
+def ns_local(el: etree._Element) -> tuple[str, str]:
+    """(lower-cased namespace, local name) of an element, tolerating undeclared prefixes."""
+    tag = el.tag
+    if not isinstance(tag, str):
+        return "", ""
+    if tag.startswith("{"):
+        ns, _, local = tag[1:].partition("}")
+        return ns.lower(), local
+    prefix, _, local = tag.rpartition(":")
+    return _UNDECLARED.get(prefix.lower(), prefix).lower(), local
+
+
+def _person(el: etree._Element) -> dict[str, Any]:
+    return {
+        "name": text_of(el),
+        "role": el.get("role"),
+        "group": el.get("group"),
+        "href": el.get("href"),
+        "img": el.get("img"),
+    }
+
+
+def _transcript(el: etree._Element) -> dict[str, Any]:
+    return {
+        "url": el.get("url"),
+        "type": el.get("type"),
+        "language": el.get("language"),
+        "rel": el.get("rel"),
+    }
+
+
+def podcast_fields(el: etree._Element) -> dict[str, Any]:
+    """podcast:* and raw itunes:explicit among the direct children of a channel or item."""
+    out: dict[str, Any] = {"persons": [], "transcripts": []}
+    for child in el:
+        ns, local = ns_local(child)
+        if ns in PODCAST_NAMESPACES:
+            if local == "person":
+                out["persons"].append(_person(child))
+            elif local == "transcript":
+                out["transcripts"].append(_transcript(child))
+            elif local == "chapters" and "chapters" not in out:
+                out["chapters"] = {"url": child.get("url"), "type": child.get("type")}
+            elif local == "guid":
+                out["podcast_guid"] = text_of(child)
+            elif local == "locked":
+                out["locked"] = text_of(child)
+                out["locked_owner"] = child.get("owner")
+        elif ns == ITUNES_NS:
+            if local == "explicit":
+                out["explicit"] = text_of(child)
+            elif local == "new-feed-url":
+                out["new_feed_url"] = text_of(child)
+        elif local == "guid" and not ns:
+            out["guid"] = text_of(child)
+        elif local == "enclosure" and not ns and "enclosure" not in out:
+            out["enclosure"] = (child.get("url") or "").strip()
+    return out
+
+
+# --- feedparser 6.0's tables (tests/test_fastpath.py checks them against the library) -----
+
+# Namespace URI (lower-cased) → the prefix feedparser names its elements with.
+FP_NAMESPACES = {
+    "": "",
+    "http://backend.userland.com/rss": "",
+    "http://blogs.law.harvard.edu/tech/rss": "",
+    "http://purl.org/rss/1.0/": "",
+    "http://my.netscape.com/rdf/simple/0.9/": "",
+    "http://example.com/newformat#": "",
+    "http://example.com/necho": "",
+    "http://purl.org/echo/": "",
+    "uri/of/echo/namespace#": "",
+    "http://purl.org/pie/": "",
+    "http://purl.org/atom/ns#": "",
+    "http://www.w3.org/2005/atom": "",
+    "http://purl.org/rss/1.0/modules/rss091#": "",
+    "http://webns.net/mvcb/": "admin",
+    "http://purl.org/rss/1.0/modules/aggregation/": "ag",
+    "http://purl.org/rss/1.0/modules/annotate/": "annotate",
+    "http://media.tangent.org/rss/1.0/": "audio",
+    "http://backend.userland.com/blogchannelmodule": "blogChannel",
+    "http://creativecommons.org/ns#license": "cc",
+    "http://web.resource.org/cc/": "cc",
+    "http://cyber.law.harvard.edu/rss/creativecommonsrssmodule.html": "creativeCommons",
+    "http://backend.userland.com/creativecommonsrssmodule": "creativeCommons",
+    "http://purl.org/rss/1.0/modules/company": "co",
+    "http://purl.org/rss/1.0/modules/content/": "content",
+    "http://my.theinfo.org/changed/1.0/rss/": "cp",
+    "http://purl.org/dc/elements/1.1/": "dc",
+    "http://purl.org/dc/terms/": "dcterms",
+    "http://purl.org/rss/1.0/modules/email/": "email",
+    "http://purl.org/rss/1.0/modules/event/": "ev",
+    "http://rssnamespace.org/feedburner/ext/1.0": "feedburner",
+    "http://freshmeat.net/rss/fm/": "fm",
+    "http://xmlns.com/foaf/0.1/": "foaf",
+    "http://www.w3.org/2003/01/geo/wgs84_pos#": "geo",
+    "http://www.georss.org/georss": "georss",
+    "http://www.opengis.net/gml": "gml",
+    "http://postneo.com/icbm/": "icbm",
+    "http://purl.org/rss/1.0/modules/image/": "image",
+    "http://www.itunes.com/dtds/podcast-1.0.dtd": "itunes",
+    "http://example.com/dtds/podcast-1.0.dtd": "itunes",
+    "http://purl.org/rss/1.0/modules/link/": "l",
+    "http://search.yahoo.com/mrss": "media",
+    "http://search.yahoo.com/mrss/": "media",
+    "http://madskills.com/public/xml/rss/module/pingback/": "pingback",
+    "http://prismstandard.org/namespaces/1.2/basic/": "prism",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf",
+    "http://www.w3.org/2000/01/rdf-schema#": "rdfs",
+    "http://purl.org/rss/1.0/modules/reference/": "ref",
+    "http://purl.org/rss/1.0/modules/richequiv/": "reqv",
+    "http://purl.org/rss/1.0/modules/search/": "search",
+    "http://purl.org/rss/1.0/modules/slash/": "slash",
+    "http://schemas.xmlsoap.org/soap/envelope/": "soap",
+    "http://purl.org/rss/1.0/modules/servicestatus/": "ss",
+    "http://hacks.benhammersley.com/rss/streaming/": "str",
+    "http://purl.org/rss/1.0/modules/subscription/": "sub",
+    "http://purl.org/rss/1.0/modules/syndication/": "sy",
+    "http://schemas.pocketsoap.com/rss/mydescmodule/": "szf",
+    "http://purl.org/rss/1.0/modules/taxonomy/": "taxo",
+    "http://purl.org/rss/1.0/modules/threading/": "thr",
+    "http://purl.org/rss/1.0/modules/textinput/": "ti",
+    "http://madskills.com/public/xml/rss/module/trackback/": "trackback",
+    "http://wellformedweb.org/commentapi/": "wfw",
+    "http://purl.org/rss/1.0/modules/wiki/": "wiki",
+    "http://www.w3.org/1999/xhtml": "xhtml",
+    "http://www.w3.org/1999/xlink": "xlink",
+    "http://www.w3.org/xml/1998/namespace": "xml",
+    "http://podlove.org/simple-chapters": "psc",
+}
+_CANONICAL = set(FP_NAMESPACES.values())
+# feedparser calls these itunes, the podcast:* pass does not: leave such feeds to both passes.
+_DECLINED_NS = {"http://example.com/dtds/podcast-1.0.dtd"}
+_RSS1_NS = "http://purl.org/rss/1.0/"
+_NETSCAPE_NS = "http://my.netscape.com/rdf/simple/0.9/"
+_ATOM_NS = "http://www.w3.org/2005/atom"
+
+# Element names (lower-cased, "prefix:local") that feedparser has a _start_/_end_ handler for.
+FP_HANDLED = frozenset([
+    "abstract", "author", "body", "category", "cc:license", "channel", "cloud", "content",
+    "content:encoded", "contributor", "copyright", "created", "creativecommons:license",
+    "dc:author", "dc:contributor", "dc:creator", "dc:date", "dc:description", "dc:language",
+    "dc:publisher", "dc:rights", "dc:subject", "dc:title", "dcterms:created", "dcterms:issued",
+    "dcterms:modified", "dcterms:valid", "description", "email", "enclosure", "entry",
+    "expirationdate", "feed", "feedburner:browserfriendly", "fullitem", "generator", "geom",
+    "georss:box", "georss:line", "georss:point", "georss:polygon", "georss:where", "georssgeom",
+    "gml:exterior", "gml:linearring", "gml:linestring", "gml:point", "gml:polygon", "gml:pos",
+    "gml:poslist", "guid", "height", "homepage", "id", "image", "info", "issued", "item",
+    "itunes:author", "itunes:block", "itunes:category", "itunes:email", "itunes:explicit",
+    "itunes:image", "itunes:keywords", "itunes:link", "itunes:name", "itunes:owner",
+    "itunes:subtitle", "itunes:summary", "keywords", "language", "lastbuilddate", "link",
+    "managingeditor", "media:category", "media:content", "media:credit", "media:description",
+    "media:group", "media:keywords", "media:license", "media:player", "media:rating",
+    "media:restriction", "media:thumbnail", "media:title", "modified", "name", "newlocation",
+    "psc:chapter", "psc:chapters", "pubdate", "published", "rights", "rss", "source", "subtitle",
+    "summary", "tagline", "tags", "textinput", "title", "updated", "uri", "url", "webmaster",
+    "where", "width", "xhtml:body",
+])  # fmt: skip
+# FeedParserDict's key aliases (a generic element <date> is stored under "updated").
+_KEYMAP = {
+    "channel": "feed", "items": "entries", "guid": "id", "date": "updated",
+    "date_parsed": "updated_parsed", "description": "summary",
+    "description_detail": "summary_detail", "url": "href", "modified": "updated",
+    "modified_parsed": "updated_parsed", "issued": "published",
+    "issued_parsed": "published_parsed", "copyright": "rights",
+    "copyright_detail": "rights_detail", "tagline": "subtitle",
+    "tagline_detail": "subtitle_detail",
+}  # fmt: skip
+# Keys of feedparser's dicts that catalog reads, or that steer feedparser's own state: an
+# element without a handler is harmless only when its generic key is none of these.
+_READ_KEYS = frozenset([
+    "id", "title", "link", "links", "published_parsed", "updated_parsed", "summary", "content",
+    "itunes_duration", "itunes_episode", "itunes_season", "itunes_episodetype", "image", "author",
+    "authors", "author_detail", "tags", "itunes_explicit", "subtitle", "info", "language",
+    "publisher", "publisher_detail", "publishers", "itunes_new-feed-url", "guidislink",
+    "published", "updated", "entries", "feed",
+])  # fmt: skip
+_CP1252 = {
+    128: "\u20ac", 130: "\u201a", 131: "\u0192", 132: "\u201e", 133: "\u2026", 134: "\u2020",
+    135: "\u2021", 136: "\u02c6", 137: "\u2030", 138: "\u0160", 139: "\u2039", 140: "\u0152",
+    142: "\u017d", 145: "\u2018", 146: "\u2019", 147: "\u201c", 148: "\u201d", 149: "\u2022",
+    150: "\u2013", 151: "\u2014", 152: "\u02dc", 153: "\u2122", 154: "\u0161", 155: "\u203a",
+    156: "\u0153", 158: "\u017e", 159: "\u0178",
+}  # fmt: skip
+_URIFIXER = re.compile("^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
+_LINK_ENTITY = re.compile("&([A-Za-z0-9_]+);")
+_EMAIL = re.compile(
+    r"""(([a-zA-Z0-9\_\-\.\+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([a-zA-Z0-9\-]+\.)+))([a-zA-Z]{2,4}|[0-9]{1,3})(\]?))(\?subject=\S+)?"""
+)
+_HTML_TYPES = {"application/xhtml+xml", "text/html"}
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_ITUNES_SCHEME = "http://www.itunes.com/"
+_MRSS_SCHEME = "http://search.yahoo.com/mrss/category_schema"
+
+
+class Decline(Exception):
+    """The fast path cannot promise feedparser's result for this feed."""
+
+
+def _fix(text: str) -> str:
+    """feedparser's repairs of a non-ASCII text value: mojibake, then C1 → cp1252."""
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+        text = text.encode("iso-8859-1").decode("utf-8")
+    return text.translate(_CP1252)
+
+
+def fp_text(raw: str | None) -> str:
+    """A text element's value as feedparser stores it."""
+    if not raw:
+        return ""
+    text = raw.strip()
+    return text if text.isascii() else _fix(text)
+
+
+def fp_uri(raw: str | None) -> str:
+    """A link, guid or image URL as feedparser stores it (resolved against no base)."""
+    if not raw:
+        return ""
+    text = raw.strip()
+    if text:
+        text = _URIFIXER.sub(r"\1\3", text)
+    return text if text.isascii() else _fix(text)
+
+
+def _content_type(value: str | None) -> str:
+    value = (value or "").lower()
+    return {"text": "text/plain", "plain": "text/plain", "html": "text/html",
+            "xhtml": "application/xhtml+xml"}.get(value, value)  # fmt: skip
+
+
+# --- dates: feedparser's first two handlers, W3C-DTF then RFC 822 (ported as they are) -------
+
+_TZ_W3DTF = {
+    "ut": 0, "gmt": 0, "z": 0, "adt": -3, "ast": -4, "at": -4, "edt": -4, "est": -5, "et": -5,
+    "cdt": -5, "cst": -6, "ct": -6, "mdt": -6, "mst": -7, "mt": -7, "pdt": -7, "pst": -8,
+    "pt": -8, "a": -1, "n": 1, "m": -12, "y": 12,
+}  # fmt: skip
+_TZ_RFC822 = {**_TZ_W3DTF, "met": 1, "mest": 2}
+_DAYS = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+_MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+           "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}  # fmt: skip
+_Tuple = tuple[int, ...]
+
+
+def _utc(stamp: datetime.datetime, hours: int, minutes: int) -> _Tuple | None:
+    delta = datetime.timedelta(0, 0, 0, 0, minutes, hours)
+    try:
+        return tuple((stamp - delta).utctimetuple())
+    except (OverflowError, ValueError):
+        return None
+
+
+def _w3dtf(datestr: str) -> _Tuple | None:
+    if not datestr.strip():
+        return None
+    parts = datestr.lower().split("t")
+    if len(parts) == 1:
+        parts = parts[0].split()
+        if len(parts) == 1:
+            parts.append("00:00:00z")
+    elif len(parts) > 2:
+        return None
+    date = parts[0].split("-", 2)
+    if not date or len(date[0]) != 4:
+        return None
+    date.extend(["1"] * (3 - len(date)))
+    try:
+        year, month, day = (int(i) for i in date)
+    except ValueError:
+        return None
+    if parts[1].endswith("z"):
+        parts[1] = parts[1][:-1]
+        parts.append("z")
+    loc = parts[1].find("-") + 1 or parts[1].find("+") + 1 or len(parts[1]) + 1
+    loc = loc - 1
+    parts.append(parts[1][loc:])
+    parts[1] = parts[1][:loc]
+    time = parts[1].split(":", 2)
+    time.extend(["0"] * (3 - len(time)))
+    if parts[2][:1] in ("-", "+"):
+        try:
+            tzhour = int(parts[2][1:3])
+            tzmin = int(parts[2][4:])
+        except ValueError:
+            return None
+        if parts[2].startswith("-"):
+            tzhour, tzmin = -tzhour, -tzmin
+    else:
+        tzhour, tzmin = _TZ_W3DTF.get(parts[2], 0), 0
+    try:
+        hour, minute, second = (int(float(i)) for i in time)
+    except ValueError:
+        return None
+    try:
+        stamp = datetime.datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
+    return _utc(stamp, tzhour, tzmin)
+
+
+def _rfc822(date: str) -> _Tuple | None:
+    parts = date.lower().split()
+    if len(parts) < 5:
+        parts.extend(("00:00:00", "0000"))
+    if parts[0][:3] in _DAYS:
+        parts = parts[1:]
+    if len(parts) < 5:
+        return None
+    month = _MONTHS.get(parts[1][:3])
+    try:
+        day = int(parts[0])
+    except ValueError:
+        if _MONTHS.get(parts[0][:3]):
+            try:
+                day = int(parts[1])
+            except ValueError:
+                return None
+            month = _MONTHS.get(parts[0][:3])
+        else:
+            return None
+    if not month:
+        return None
+    try:
+        year = int(parts[2])
+    except ValueError:
+        return None
+    if len(parts[2]) <= 2:
+        year += (1900, 2000)[year < 90]
+    time_parts = parts[3].split(":")
+    time_parts.extend(("0",) * (3 - len(time_parts)))
+    try:
+        hour, minute, second = (int(i) for i in time_parts)
+    except ValueError:
+        return None
+    if parts[4].startswith("etc/"):
+        parts[4] = parts[4][4:]
+    if parts[4].startswith("gmt"):
+        parts[4] = "".join(parts[4][3:].split(":")) or "gmt"
+    if parts[4] and parts[4][0] in ("-", "+"):
+        try:
+            if ":" in parts[4]:
+                tz_hours = int(parts[4][1:3])
+                tz_minutes = int(parts[4][4:])
+            else:
+                tz_hours = int(parts[4][1:3])
+                tz_minutes = int(parts[4][3:])
+        except ValueError:
+            return None
+        if parts[4].startswith("-"):
+            tz_hours, tz_minutes = -tz_hours, -tz_minutes
+    else:
+        tz_hours, tz_minutes = _TZ_RFC822.get(parts[4], 0), 0
+    try:
+        stamp = datetime.datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
+    return _utc(stamp, tz_hours, tz_minutes)
+
+
+def parse_date(value: str) -> _Tuple | None:
+    """feedparser's `_parse_date` for what its first two handlers read; Decline otherwise."""
+    if not value:
+        return None
+    for handler in (_w3dtf, _rfc822):
+        try:
+            parsed = handler(value)
+        except (KeyError, OverflowError, ValueError, AttributeError):
+            continue
+        if parsed:
+            return parsed
+    raise Decline(f"date {value[:40]!r}")
+
+
+# --- encodings: what feedparser's convert_to_utf8 would do, when it would not warn ------------
+
+_XML_DECL = re.compile(r"^<\?xml[^>]*?>")
+_XML_PI_ENCODING = re.compile(rb"^<\?.*encoding=['\"](.*?)['\"].*\?>")
+_XML_DECL_10 = re.compile(rb"<\?xml\s+version\s*=\s*[\"']1\.0[\"']")
+_FP_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>"
+_UTF16_32_BOMS = (codecs.BOM_UTF32_BE, codecs.BOM_UTF32_LE)
+_MARKERS = (b"\x4c\x6f\xa7\x94", b"\x00\x3c\x00\x3f", b"\x3c\x00\x3f\x00",
+            b"\x00\x00\x00\x3c", b"\x3c\x00\x00\x00")  # fmt: skip
+
+
+def _content_type_header(line: str) -> tuple[str, str]:
+    chunks = line.split(";")
+    mime, charset = chunks[0].strip(), ""
+    for chunk in chunks[1:]:
+        key, _, value = chunk.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip("\"'")
+    return mime, charset
+
+
+def utf8_bytes(data: bytes, headers: Mapping[str, str] | None) -> bytes:
+    """The UTF-8 bytes that feedparser's strict parser would see (same text); Decline when
+    feedparser would warn about the encoding or use headers we do not reproduce."""
+    headers = dict(headers or {})
+    if "content-location" in headers or "content-language" in headers:
+        raise Decline("Content-Location / Content-Language header")
+    if data[:4] in _UTF16_32_BOMS or data[:2] in (codecs.BOM_UTF16_BE, codecs.BOM_UTF16_LE):
+        raise Decline("UTF-16/32 byte order mark")
+    if data[:4] in _MARKERS:
+        raise Decline("UTF-16/32 or EBCDIC document")
+    bom = data[:3] == codecs.BOM_UTF8
+    body = data[3:] if bom else data
+    match = _XML_PI_ENCODING.match(body)
+    try:
+        xml_encoding = match.group(1).decode("utf-8").lower() if match else ""
+    except UnicodeDecodeError:
+        raise Decline("undecodable encoding name") from None
+    mime, http_encoding = _content_type_header(headers.get("content-type") or "")
+    if mime in ("application/xml", "application/xml-dtd",
+                "application/xml-external-parsed-entity") or (
+        mime.startswith("application/") and mime.endswith("+xml")
+    ):  # fmt: skip
+        encoding = http_encoding or xml_encoding or "utf-8"
+    elif mime in ("text/xml", "text/xml-external-parsed-entity") or (
+        mime.startswith("text/") and mime.endswith("+xml")
+    ):
+        encoding = http_encoding or "us-ascii"
+    elif headers:
+        raise Decline("not an XML content type")
+    else:
+        encoding = xml_encoding or "utf-8"
+    if encoding.lower() == "gb2312":
+        encoding = "gb18030"
+    try:
+        text = body.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        raise Decline(f"not {encoding}") from None
+    direct = codecs.lookup(encoding).name == "utf-8" and xml_encoding in ("", "utf-8")
+    if direct and (not body.startswith(b"<?xml") or _XML_DECL_10.match(body)):
+        return body  # lxml reads these bytes as the same text
+    if _XML_DECL.search(text):
+        text = _XML_DECL.sub(_FP_DECLARATION, text)
+    else:
+        text = _FP_DECLARATION + "\n" + text
+    return text.encode("utf-8")
+
+
+# --- what each element does in feedparser ------------------------------------------------------
+
+(K_INERT, K_TITLE, K_MTITLE, K_LINK, K_GUID, K_DESC, K_SUMMARY, K_CONTENT, K_PUB, K_UPD,
+ K_ENC, K_ITIMAGE, K_AUTHOR, K_CAT, K_ITCAT, K_MCAT, K_ITKW, K_MKW, K_GENERIC, K_EXPLICIT,
+ K_SOURCE, K_LEAF, K_MEDIA, K_PSC, K_CONTRIB, K_SUBTITLE, K_INFO, K_LANG, K_PUBLISHER,
+ K_OWNER, K_IMAGE, K_NEWFEED, K_ITEM, K_DECLINE) = range(34)  # fmt: skip
+
+_COMMON = {
+    "title": K_TITLE, "dc:title": K_TITLE, "media:title": K_MTITLE, "link": K_LINK,
+    "guid": K_GUID, "id": K_GUID,
+    "description": K_DESC, "dc:description": K_DESC, "media:description": K_DESC,
+    "summary": K_SUMMARY, "itunes:summary": K_SUMMARY,
+    "content:encoded": K_CONTENT, "fullitem": K_CONTENT,
+    "itunes:image": K_ITIMAGE, "itunes:link": K_ITIMAGE,
+    "author": K_AUTHOR, "managingeditor": K_AUTHOR, "itunes:author": K_AUTHOR,
+    "dc:author": K_AUTHOR, "dc:creator": K_AUTHOR,
+    "category": K_CAT, "keywords": K_CAT, "dc:subject": K_CAT, "itunes:category": K_ITCAT,
+    "media:category": K_MCAT, "itunes:keywords": K_ITKW, "media:keywords": K_MKW,
+    "itunes:explicit": K_EXPLICIT, "source": K_SOURCE,
+    "media:content": K_MEDIA, "media:group": K_MEDIA, "psc:chapters": K_PSC,
+    "contributor": K_CONTRIB,
+    # handled by feedparser, but nothing catalog reads changes (as leaves)
+    "rights": K_LEAF, "copyright": K_LEAF, "dc:rights": K_LEAF, "generator": K_LEAF,
+    "itunes:block": K_LEAF, "created": K_LEAF, "dcterms:created": K_LEAF,
+    "expirationdate": K_LEAF, "dcterms:valid": K_LEAF, "cloud": K_LEAF,
+    "media:rating": K_LEAF, "media:credit": K_LEAF, "media:restriction": K_LEAF,
+    "media:license": K_LEAF, "media:player": K_LEAF, "media:thumbnail": K_LEAF,
+    "dc:contributor": K_LEAF, "itunes:name": K_LEAF, "itunes:email": K_LEAF, "name": K_LEAF,
+    "email": K_LEAF, "url": K_LEAF, "uri": K_LEAF, "homepage": K_LEAF, "width": K_LEAF,
+    "height": K_LEAF, "newlocation": K_LEAF, "cc:license": K_LEAF,
+    "creativecommons:license": K_LEAF,
+}  # fmt: skip
+_DATES_PUB = ("pubdate", "published", "issued", "dcterms:issued")
+_DATES_UPD = ("updated", "modified", "lastbuilddate", "dc:date", "dcterms:modified")
+ITEM_KINDS = {
+    **_COMMON,
+    **dict.fromkeys(_DATES_PUB, K_PUB), **dict.fromkeys(_DATES_UPD, K_UPD),
+    "enclosure": K_ENC,
+    "itunes:duration": K_GENERIC, "itunes:episode": K_GENERIC, "itunes:season": K_GENERIC,
+    "itunes:episodetype": K_GENERIC,
+    "itunes:subtitle": K_LEAF, "subtitle": K_LEAF, "tagline": K_LEAF, "info": K_LEAF,
+    "feedburner:browserfriendly": K_LEAF, "language": K_LEAF, "dc:language": K_LEAF,
+    "webmaster": K_LEAF, "dc:publisher": K_LEAF, "image": K_IMAGE,
+}  # fmt: skip
+CHANNEL_KINDS = {
+    **_COMMON,
+    **dict.fromkeys(_DATES_PUB + _DATES_UPD, K_LEAF),
+    "enclosure": K_LEAF,
+    "itunes:duration": K_LEAF, "itunes:episode": K_LEAF, "itunes:season": K_LEAF,
+    "itunes:episodetype": K_LEAF,
+    "itunes:subtitle": K_SUBTITLE, "subtitle": K_SUBTITLE, "tagline": K_SUBTITLE,
+    "info": K_INFO, "feedburner:browserfriendly": K_INFO,
+    "language": K_LANG, "dc:language": K_LANG,
+    "webmaster": K_PUBLISHER, "dc:publisher": K_PUBLISHER, "itunes:owner": K_OWNER,
+    "image": K_IMAGE, "itunes:new-feed-url": K_NEWFEED, "item": K_ITEM,
+}  # fmt: skip
+# Inside media:content / media:group only these (and inert elements) may appear.
+_MEDIA_CHILDREN = {"media:content", "media:thumbnail", "media:credit", "media:rating",
+                   "media:restriction", "media:license", "media:player"}  # fmt: skip
+_CONTRIB_CHILDREN = {"name", "email", "uri", "url", "homepage"}
+_IMAGE_CHILDREN = {"url", "title", "link", "description", "width", "height"}
+_PLAIN_TYPES = {"text/plain", "text/html"}
+# Kinds that feedparser reads with push_content (a type or mode attribute matters).
+_PUSH_CONTENT = {K_TITLE, K_MTITLE, K_DESC, K_SUMMARY, K_CONTENT, K_SUBTITLE, K_INFO}
+
+# The podcast:* pass (podcast_fields) by (lower-cased namespace, local name).
+(PX_NONE, PX_PERSON, PX_TRANSCRIPT, PX_CHAPTERS, PX_PGUID, PX_LOCKED, PX_EXPLICIT,
+ PX_NEWFEED) = range(8)  # fmt: skip
+_PX_PODCAST = {"person": PX_PERSON, "transcript": PX_TRANSCRIPT, "chapters": PX_CHAPTERS,
+               "guid": PX_PGUID, "locked": PX_LOCKED}  # fmt: skip
+_PX_ITUNES = {"explicit": PX_EXPLICIT, "new-feed-url": PX_NEWFEED}
+
+
+def _generic_key(name: str) -> str:
+    return _KEYMAP.get(name.replace(":", "_", 1), name.replace(":", "_", 1))
+
+
+def _attrs(el: etree._Element) -> dict[str, str]:
+    """An element's attributes as feedparser's strict parser hands them to its handlers."""
+    out: dict[str, str] = {}
+    for key, value in el.attrib.items():
+        if key == _XML_LANG:  # no handler reads it (the root's is read in _read)
+            continue
+        if key.startswith("{"):
+            raise Decline("namespaced attribute")
+        low = key.lower()
+        if low in out:
+            raise Decline("attributes differing in case only")
+        out[low] = value.lower() if low in ("rel", "type") else value
+    return out
+
+
+def _untyped(el: etree._Element) -> None:
+    """Decline a text element whose attributes change how feedparser reads it (base64,
+    escaped XHTML…); a plain-text or HTML type changes nothing."""
+    attrs = _attrs(el)
+    if "mode" in attrs or _content_type(attrs.get("type", "text/html")) not in _PLAIN_TYPES:
+        raise Decline("typed text element")
+
+
+def _enforce_href(attrs: dict[str, str]) -> dict[str, str]:
+    href = attrs.get("url", attrs.get("uri", attrs.get("href")))
+    if href:
+        attrs.pop("url", None)
+        attrs.pop("uri", None)
+        attrs["href"] = href
+    return attrs
+
+
+def _add_tag(tags: list[list[str | None]], term: str | None, scheme: str | None,
+             label: str | None) -> None:  # fmt: skip
+    if not term and not scheme and not label:
+        return
+    value = [term, scheme, label]
+    if value not in tags:
+        tags.append(value)
+
+
+def _end_category(tags: list[list[str | None]], value: str) -> None:
+    if not value:
+        return
+    if tags and not tags[-1][0]:
+        tags[-1][0] = value
+    else:
+        _add_tag(tags, value, None, None)
+
+
+def _sync_author(fd: dict[str, Any], key: str = "author") -> None:
+    """feedparser's _sync_author_detail over the feed dict."""
+    detail = fd.get(key + "s", [{}])[-1]
+    if detail:
+        name, email = detail.get("name"), detail.get("email")
+        if name and email:
+            fd[key] = f"{name} ({email})"
+        elif name:
+            fd[key] = name
+        elif email:
+            fd[key] = email
+        return
+    author, email = fd.get(key), None
+    if not author:
+        return
+    match = _EMAIL.search(author)
+    if match:
+        email = match.group(0)
+        author = author.replace(email, "").replace("()", "").replace("<>", "")
+        author = author.replace("&lt;&gt;", "").strip()
+        if author and author[0] == "(":
+            author = author[1:]
+        if author and author[-1] == ")":
+            author = author[:-1]
+        author = author.strip()
+    if author or email:
+        fd.setdefault(key + "_detail", detail)
+    if author:
+        detail["name"] = author
+    if email:
+        detail["email"] = email
+
+
+def _save_author(fd: dict[str, Any], key: str, value: str, prefix: str) -> None:
+    fd.setdefault(prefix + "_detail", {})[key] = value
+    _sync_author(fd)
+    fd.setdefault("authors", [{}])[-1][key] = value
+
+
+_MISSING: Any = object()
+
+
+class _Channel:
+    """What the channel walk collects: feedparser's feed dict (the keys that matter), its
+    links and tags, the items, and feedparser's own itunes:explicit / new-feed-url."""
+
+    def __init__(self) -> None:
+        self.fd: dict[str, Any] = {}
+        self.links: list[dict[str, str]] = []
+        self.tags: list[list[str | None]] = []
+        self.entries: list[dict[str, Any]] = []
+        self.fp_explicit: bool | None = None
+        self.fp_new_feed: str | None = None
+
+
+class _Reader:
+    """One document's walk: feedparser's state (title depth, content flag, feed dict)."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self.prefixes = prefixes  # unknown namespace URI → the document's one prefix for it
+        self.item_kinds: dict[str, tuple[int, int]] = {}
+        self.channel_kinds: dict[str, tuple[int, int]] = {}
+        self.inert: dict[str, bool] = {}
+        self.names: dict[str, str] = {}
+        self.td = -1  # feedparser's title_depth
+        self.has_content = 0  # feedparser's hasContent
+
+    # -- classification (cached per tag) ---------------------------------------------------
+    def name(self, tag: object) -> str:
+        """feedparser's name for an element: "prefix:local", lower-cased."""
+        if not isinstance(tag, str):
+            raise Decline("not an element")
+        name = self.names.get(tag)
+        if name is not None:
+            return name
+        if tag[0] != "{":
+            name = tag.lower()
+        else:
+            uri, _, local = tag[1:].partition("}")
+            low = uri.lower()
+            if "backend.userland.com/rss" in low:
+                prefix: str | None = ""
+            elif low in FP_NAMESPACES:
+                prefix = FP_NAMESPACES[low]
+            else:
+                prefix = self.prefixes.get(uri)
+                if prefix is None:
+                    raise Decline(f"namespace {uri!r} has no single prefix")
+            name = f"{prefix.lower()}:{local.lower()}" if prefix else local.lower()
+        self.names[tag] = name
+        return name
+
+    def is_inert(self, tag: object) -> bool:
+        """No feedparser handler, and stored under a key catalog never reads."""
+        if not isinstance(tag, str):
+            return False
+        known = self.inert.get(tag)
+        if known is None:
+            name = self.name(tag)
+            known = name not in FP_HANDLED and _generic_key(name) not in _READ_KEYS
+            self.inert[tag] = known
+        return known
+
+    def _classify(self, tag: object, kinds: dict[str, int]) -> tuple[int, int]:
+        name = self.name(tag)
+        kind = kinds.get(name)
+        if kind is None:
+            kind = K_INERT if self.is_inert(tag) else K_DECLINE
+        px = PX_NONE
+        assert isinstance(tag, str)
+        if tag[0] == "{":
+            uri, _, local = tag[1:].partition("}")
+            ns = uri.lower()
+            if ns in PODCAST_NAMESPACES:
+                px = _PX_PODCAST.get(local, PX_NONE)
+            elif ns == ITUNES_NS:
+                px = _PX_ITUNES.get(local, PX_NONE)
+        return kind, px
+
+    def check_tree(self, el: etree._Element, allowed: set[str] | None = None) -> None:
+        """Every descendant is inert (or an allowed harmless leaf, or media:content)."""
+        for sub in el.iterdescendants():
+            tag = sub.tag
+            if self.is_inert(tag):
+                continue
+            name = self.name(tag)
+            if allowed is None or name not in allowed:
+                raise Decline(f"<{name}> inside <{self.name(el.tag)}>")
+            if len(sub) and name != "media:content":
+                raise Decline(f"<{name}> with children")
+            if name == "psc:chapter" and "start" not in _attrs(sub):
+                raise Decline("psc:chapter without start")
+
+    def kids(self, kind: int, el: etree._Element) -> None:
+        """Children of the container kinds (and leaves for the rest)."""
+        if not len(el):
+            return
+        if kind == K_INERT:
+            self.check_tree(el)
+        elif kind == K_MEDIA:
+            self.check_tree(el, _MEDIA_CHILDREN)
+        elif kind == K_PSC:
+            self.check_tree(el, {"psc:chapter"})
+        elif kind == K_CONTRIB:
+            self.check_tree(el, _CONTRIB_CHILDREN)
+        else:
+            raise Decline(f"<{self.name(el.tag)}> with children")
+
+    # -- an item -------------------------------------------------------------------------
+    def item(self, el: etree._Element) -> dict[str, Any]:
+        """One item's raw fields, as `feeds._entry_from_feedparser` + the podcast:* pass."""
+        if len(el.attrib):
+            raise Decline("item attributes")
+        kinds = self.item_kinds
+        td = -1
+        has_content = self.has_content
+        title = link = guid = summary = author = _MISSING
+        published = updated = _MISSING
+        generic: dict[str, str] = {}
+        content: list[str] = []
+        links: list[dict[str, str]] = []
+        image = None
+        tags: list[list[str | None]] = []
+        fp_explicit: bool | None = None
+        persons: list[dict[str, Any]] = []
+        transcripts: list[dict[str, Any]] = []
+        chapters: dict[str, Any] | None = None
+        px_explicit: str | None = None
+        for child in el:
+            tag = child.tag
+            info = kinds.get(tag)
+            if info is None:
+                info = kinds[tag] = self._classify(tag, ITEM_KINDS)
+            kind, px = info
+            if px:
+                if px == PX_PERSON:
+                    persons.append(_person(child))
+                elif px == PX_TRANSCRIPT:
+                    transcripts.append(_transcript(child))
+                elif px == PX_CHAPTERS:
+                    if chapters is None:
+                        chapters = {"url": child.get("url"), "type": child.get("type")}
+                elif px == PX_EXPLICIT:
+                    px_explicit = text_of(child)
+            if kind <= K_CONTENT and kind != K_INERT:  # the text elements
+                if len(child):
+                    raise Decline("text element with children")
+                if kind not in (K_LINK, K_GUID) and len(child.attrib):
+                    _untyped(child)
+                if kind in (K_TITLE, K_MTITLE):
+                    text = fp_text(child.text)
+                    if not -1 < td <= 4:
+                        title = text
+                    if text and kind == K_TITLE:
+                        td = 4
+                elif kind in (K_DESC, K_SUMMARY):
+                    text = fp_text(child.text)
+                    if summary is not _MISSING and not has_content:
+                        has_content = 1  # read as content (feedparser's _start_content)
+                        content.append(text)
+                    else:
+                        summary = text
+                elif kind == K_CONTENT:
+                    has_content = 1
+                    text = fp_text(child.text)
+                    content.append(text)
+                    if summary is _MISSING:
+                        summary = text
+                elif kind == K_GUID:
+                    attrs = _attrs(child) if len(child.attrib) else {}
+                    permalink = attrs.get("ispermalink", "true") == "true"
+                    guid = fp_uri(child.text) if permalink else fp_text(child.text)
+                    if permalink and link is _MISSING:
+                        link = guid
+                else:  # K_LINK
+                    attrs = _attrs(child) if len(child.attrib) else {}
+                    if attrs:
+                        attrs.setdefault("rel", "alternate")
+                        self_rel = attrs["rel"] == "self"
+                        attrs.setdefault(
+                            "type", "application/atom+xml" if self_rel else "text/html"
+                        )
+                        _enforce_href(attrs)
+                        links.append(attrs)
+                    if "href" in attrs:
+                        attrs["href"] = _URIFIXER.sub(r"\1\3", attrs["href"])
+                        alternate = attrs["rel"] == "alternate"
+                        if alternate and _content_type(attrs["type"]) in _HTML_TYPES:
+                            link = attrs["href"]
+                    else:
+                        text = fp_uri(child.text)
+                        if "&" in text:
+                            text = _LINK_ENTITY.sub(r"&\g<1>", text.replace("&amp;", "&"))
+                        link = text
+                        if text and attrs:
+                            attrs["href"] = text
+                continue
+            if kind == K_INERT:
+                if len(child):
+                    self.check_tree(child)
+            elif kind in (K_PUB, K_UPD, K_GENERIC, K_AUTHOR):
+                if len(child):
+                    raise Decline("text element with children")
+                if kind == K_AUTHOR:
+                    author = fp_text(child.text)
+                elif kind == K_GENERIC:
+                    if len(child.attrib):  # feedparser would store the attributes instead
+                        raise Decline("attributes on a generic element")
+                    generic[self.name(tag)] = fp_text(child.text)
+                elif kind == K_PUB:
+                    published = parse_date(fp_text(child.text))
+                else:
+                    updated = parse_date(fp_text(child.text))
+            elif kind == K_ENC:
+                if len(child):
+                    raise Decline("enclosure with children")
+                attrs = _enforce_href(_attrs(child))
+                attrs["rel"] = "enclosure"
+                links.append(attrs)
+            elif kind == K_ITIMAGE:
+                if len(child):
+                    raise Decline("itunes:image with children")
+                attrs = _attrs(child)
+                if attrs.get("href"):
+                    image = attrs["href"]
+                elif attrs.get("url"):
+                    image = attrs["url"]
+            elif kind == K_EXPLICIT:
+                if len(child):
+                    raise Decline("itunes:explicit with children")
+                raw = None if len(child.attrib) else (child.text or "")
+                fp_explicit = True if raw == "yes" else False if raw == "clean" else None
+            elif kind in (K_CAT, K_MCAT, K_ITCAT):
+                self.category(child, kind, tags)
+            elif kind in (K_ITKW, K_MKW):
+                if len(child) or len(child.attrib):
+                    raise Decline("keywords with children or attributes")
+                scheme = _ITUNES_SCHEME if kind == K_ITKW else None
+                for term in fp_text(child.text).split(","):
+                    if term.strip():
+                        _add_tag(tags, term.strip(), scheme, None)
+            elif kind in (K_SOURCE, K_IMAGE):
+                if len(child):
+                    raise Decline("source or image with children")
+                td = -1  # feedparser's _start_source / _start_image
+            elif kind == K_DECLINE:
+                raise Decline(f"<{self.name(tag)}> in an item")
+            else:  # K_LEAF, K_MEDIA, K_PSC, K_CONTRIB
+                self.kids(kind, child)
+        self.td = td
+        self.has_content = 0  # feedparser's _end_item
+        explicit = px_explicit if px_explicit is not None else fp_explicit
+        return {
+            "guid": None if guid is _MISSING else guid,
+            "title": None if title is _MISSING else title,
+            "link": None if link is _MISSING else link,
+            "published_parsed": (None if published is _MISSING else published)
+            or (None if updated is _MISSING else updated),
+            "description_html": None if summary is _MISSING else summary,
+            "content_html": next((c for c in content if c), None),
+            "enclosures": [
+                {
+                    "url": lk.get("href") or lk.get("url"),
+                    "length": lk.get("length"),
+                    "type": lk.get("type"),
+                }
+                for lk in links
+                if lk["rel"] == "enclosure"
+            ],
+            "duration": generic.get("itunes:duration"),
+            "episode": generic.get("itunes:episode"),
+            "season": generic.get("itunes:season"),
+            "episode_type": generic.get("itunes:episodetype"),
+            "image": image,
+            "author": None if author is _MISSING else author,
+            "keywords": [t[0] for t in tags if t[0]],
+            "explicit": explicit,
+            "persons": persons,
+            "transcripts": transcripts,
+            "chapters": chapters,
+        }
+
+    def category(self, el: etree._Element, kind: int, tags: list[list[str | None]]) -> None:
+        """category / media:category / itunes:category (nested ones too) into the tag list."""
+        attrs = _attrs(el) if len(el.attrib) else {}
+        if kind == K_ITCAT:
+            _add_tag(tags, attrs.get("text"), _ITUNES_SCHEME, None)
+            text = el.text or ""
+            for sub in el:
+                if self.name(sub.tag) != "itunes:category":
+                    raise Decline("itunes:category holding something else")
+                self.category(sub, K_ITCAT, tags)
+                text += sub.tail or ""
+        else:
+            if len(el):
+                raise Decline("category with children")
+            if kind == K_MCAT:
+                attrs.setdefault("scheme", _MRSS_SCHEME)
+            _add_tag(tags, attrs.get("term"), attrs.get("scheme", attrs.get("domain")),
+                     attrs.get("label"))  # fmt: skip
+            text = el.text or ""
+        _end_category(tags, fp_text(text))
+
+    # -- the channel ---------------------------------------------------------------------
+    def channel(
+        self, el: etree._Element, version: str, lang: str | None
+    ) -> tuple[dict[str, Any], list[Any]]:
+        """The raw channel fields (as `feeds.parse_feed` builds them) and the items."""
+        if len(el.attrib):
+            raise Decline("channel attributes")
+        st = _Channel()
+        if lang:
+            st.fd["language"] = lang.replace("_", "-")
+        self.channel_children(el, 3, st)
+        fd = st.fd
+        px = podcast_fields(el)
+        image = fd.get("image")
+        owner = fd.get("publisher_detail") or {}
+        channel = {
+            "title": fd.get("title"),
+            "link": fd.get("link"),
+            "description_html": fd.get("subtitle") or fd.get("summary") or fd.get("info") or None,
+            "language": fd.get("language"),
+            "author": fd.get("author"),
+            "owner_name": owner.get("name"),
+            "owner_email": owner.get("email"),
+            "image": image.get("href") if isinstance(image, dict) else None,
+            "categories": [t[0] for t in st.tags if t[0] and "itunes" in (t[1] or "")],
+            "explicit": px.get("explicit", st.fp_explicit),
+            "podcast_guid": px.get("podcast_guid"),
+            "locked": px.get("locked"),
+            "locked_owner": px.get("locked_owner"),
+            "persons": px["persons"],
+            "self_url": next(
+                (lk["href"] for lk in st.links if lk.get("rel") == "self" and lk.get("href")),
+                None,
+            ),
+            "new_feed_url": px.get("new_feed_url") or st.fp_new_feed or None,
+            "format": version or None,
+        }
+        return channel, st.entries
+
+    def channel_children(self, parent: etree._Element, depth: int, st: _Channel) -> None:
+        """Channel-level elements, in order; those inside a container without a feedparser
+        handler (podcast:liveItem) act on the channel too, one level deeper."""
+        kinds = self.channel_kinds
+        fd = st.fd
+        for child in parent:
+            tag = child.tag
+            info = kinds.get(tag)
+            if info is None:
+                info = kinds[tag] = self._classify(tag, CHANNEL_KINDS)
+            kind = info[0]
+            if kind == K_ITEM:
+                if tag != "item" or depth != 3:
+                    raise Decline(f"{tag} as an item")
+                st.entries.append(self.item(child))
+                continue
+            if kind == K_INERT and len(child):
+                try:
+                    self.check_tree(child)
+                except Decline:
+                    self.channel_children(child, depth + 1, st)
+                continue
+            if kind in (K_INERT, K_LEAF, K_MEDIA, K_PSC, K_CONTRIB):
+                self.kids(kind, child)
+                continue
+            if kind == K_DECLINE:
+                raise Decline(f"<{self.name(tag)}> in the channel")
+            if kind in (K_CAT, K_MCAT, K_ITCAT):
+                self.category(child, kind, st.tags)
+                continue
+            if kind == K_IMAGE:
+                self.rss_image(child, fd, depth + 1)
+                continue
+            if kind == K_OWNER:
+                self.owner(child, fd)
+                continue
+            if len(child):
+                raise Decline(f"<{self.name(tag)}> with children")
+            if len(child.attrib) and kind in _PUSH_CONTENT:
+                _untyped(child)
+            attrs = _attrs(child) if len(child.attrib) else {}
+            if kind == K_LINK:
+                attrs.setdefault("rel", "alternate")
+                self_rel = attrs["rel"] == "self"
+                attrs.setdefault("type", "application/atom+xml" if self_rel else "text/html")
+                _enforce_href(attrs)
+                st.links.append(attrs)
+                if "href" in attrs:
+                    attrs["href"] = _URIFIXER.sub(r"\1\3", attrs["href"])
+                    alternate = attrs["rel"] == "alternate"
+                    if alternate and _content_type(attrs["type"]) in _HTML_TYPES:
+                        fd["link"] = attrs["href"]
+                else:
+                    text = fp_uri(child.text)
+                    if "&" in text:
+                        text = _LINK_ENTITY.sub(r"&\g<1>", text)
+                    fd["link"] = attrs["href"] = text
+                continue
+            if kind == K_GUID:
+                permalink = attrs.get("ispermalink", "true") == "true"
+                fd["id"] = fp_uri(child.text) if permalink else fp_text(child.text)
+                if permalink:
+                    fd.setdefault("link", fd["id"])
+                continue
+            if kind == K_ITIMAGE:
+                href = attrs.get("href") or attrs.get("url")
+                if href:
+                    fd["image"] = {"href": href}
+                continue
+            if kind == K_SOURCE:
+                self.td = -1
+                continue
+            if kind == K_EXPLICIT:
+                raw = None if attrs else (child.text or "")
+                st.fp_explicit = True if raw == "yes" else False if raw == "clean" else None
+                continue
+            if kind in (K_ITKW, K_MKW):
+                if attrs:
+                    raise Decline("keywords with attributes")
+                scheme = _ITUNES_SCHEME if kind == K_ITKW else None
+                for term in fp_text(child.text).split(","):
+                    if term.strip():
+                        _add_tag(st.tags, term.strip(), scheme, None)
+                continue
+            text = fp_text(child.text)
+            if kind in (K_TITLE, K_MTITLE):
+                if not -1 < self.td <= depth:
+                    fd["title"] = text
+                if text and kind == K_TITLE:
+                    self.td = depth
+            elif kind in (K_DESC, K_SUMMARY):
+                if "summary" in fd and not self.has_content:
+                    self.has_content = 1
+                    fd["content"] = text
+                else:
+                    fd["subtitle" if kind == K_DESC else "summary"] = text
+            elif kind == K_CONTENT:
+                self.has_content = 1
+                fd["content"] = text
+                fd.setdefault("summary", text)
+            elif kind == K_SUBTITLE:
+                fd["subtitle"] = text
+            elif kind == K_INFO:
+                fd["info"] = text
+            elif kind == K_LANG:
+                fd["language"] = text
+            elif kind == K_AUTHOR:
+                fd.setdefault("authors", []).append({})
+                fd["author"] = text
+                _sync_author(fd)
+            elif kind == K_PUBLISHER:
+                fd["publisher"] = text
+                _sync_author(fd, "publisher")
+            elif kind == K_NEWFEED:
+                if attrs:
+                    raise Decline("itunes:new-feed-url with attributes")
+                st.fp_new_feed = text
+            else:  # pragma: no cover - every channel kind is handled above
+                raise Decline(f"<{self.name(tag)}> unexpected")
+
+    def rss_image(self, el: etree._Element, fd: dict[str, Any], depth: int) -> None:
+        """RSS <image>: its url is the channel image (unless an itunes:image follows)."""
+        image = fd.setdefault("image", {})
+        self.td = -1
+        for sub in el:
+            name = self.name(sub.tag)
+            if sub.tag != name or name not in _IMAGE_CHILDREN or len(sub):
+                raise Decline(f"<{name}> in <image>")
+            if name == "link" and len(sub.attrib):
+                raise Decline("<link> with attributes in <image>")
+            if name == "url":
+                image["href"] = fp_uri(sub.text)
+            elif name == "title":
+                if len(sub.attrib):
+                    _untyped(sub)
+                text = fp_text(sub.text)
+                if not -1 < self.td <= depth:
+                    image["title"] = text
+                if text:
+                    self.td = depth
+
+    def owner(self, el: etree._Element, fd: dict[str, Any]) -> None:
+        """itunes:owner: the owner's name and email, which also rewrite the channel author."""
+        for sub in el:
+            name = self.name(sub.tag)
+            if name in ("itunes:name", "itunes:email") and not len(sub):
+                _save_author(fd, name[7:], (sub.text or "").strip(), "publisher")
+            elif not self.is_inert(sub.tag):
+                raise Decline(f"<{name}> in itunes:owner")
+            elif len(sub):
+                self.check_tree(sub)
+        _sync_author(fd, "publisher")
+
+
+_BASE_ATTRIBUTE = etree.XPath('boolean(//@*[translate(local-name(), "BASE", "base") = "base"])')
+
+
+def _canonical(uri: str) -> str | None:
+    """feedparser's prefix for a known namespace URI, or the URI itself for an unknown one."""
+    low = uri.lower()
+    return "" if "backend.userland.com/rss" in low else FP_NAMESPACES.get(low, uri)
+
+
+def _namespace_prefixes(root: etree._Element) -> dict[str, str]:
+    """Unknown namespace URI → the one prefix feedparser will name its elements with; Decline
+    when declarations could make feedparser name an element otherwise."""
+    decls = [(p or None, u) for _ev, (p, u) in etree.iterwalk(root, events=("start-ns",))]
+    by_prefix: dict[str | None, set[str]] = {}
+    unknown: dict[str, str] = {}
+    for prefix, uri in decls:
+        by_prefix.setdefault(prefix, set()).add(uri)
+        low = uri.lower()
+        if low in _DECLINED_NS:
+            raise Decline(f"namespace {uri}")
+        if "backend.userland.com/rss" in low or low in FP_NAMESPACES:
+            continue
+        if prefix is None or unknown.setdefault(uri, prefix) != prefix:
+            raise Decline(f"namespace {uri} without one prefix")
+    lookups = {c.lower() for c in _CANONICAL} | {p.lower() for p in unknown.values()}
+    lowered: dict[str, str] = {}
+    for prefix, uris in by_prefix.items():
+        if len({_canonical(u) for u in uris}) > 1:
+            raise Decline(f"prefix {prefix} bound to different namespaces")
+        if prefix is None:
+            continue
+        if lowered.setdefault(prefix.lower(), prefix) != prefix:
+            raise Decline(f"prefixes {prefix} and {lowered[prefix.lower()]}")
+        low = next(iter(uris)).lower()
+        known = "" if "backend.userland.com/rss" in low else FP_NAMESPACES.get(low)
+        if known is None:
+            if prefix.lower() in {c.lower() for c in _CANONICAL}:
+                raise Decline(f"prefix {prefix} of an unknown namespace")
+        elif prefix in lookups and prefix != known.lower():
+            raise Decline(f"prefix {prefix} of {low}")
+    return {uri: prefix.lower() for uri, prefix in unknown.items()}
+
+
+_VERSIONS = {"0.91": "rss091u", "0.92": "rss092", "0.93": "rss093", "0.94": "rss094"}
+
+
+def _read(data: bytes, headers: Mapping[str, str] | None) -> tuple[dict[str, Any], list[Any]]:
+    body = utf8_bytes(data, headers)
+    try:
+        root = etree.fromstring(body, xml_parser(False))
+    except (etree.XMLSyntaxError, ValueError):
+        raise Decline("not well-formed XML") from None
+    if root.tag != "rss":
+        raise Decline(f"root {root.tag!r}")
+    if root.getroottree().docinfo.doctype:
+        raise Decline("DOCTYPE")
+    attrs = _attrs(root)
+    if "lang" in attrs and _XML_LANG in root.attrib:
+        raise Decline("lang and xml:lang on the root")
+    lang = root.get(_XML_LANG, attrs.get("lang")) or None
+    if _BASE_ATTRIBUTE(root):
+        raise Decline("base attribute")
+    prefixes = _namespace_prefixes(root)
+    version = ""
+    for prefix, uri in root.nsmap.items():  # feedparser's track_namespace, root declarations
+        low = uri.lower()
+        if not version:
+            if prefix is None and low == _NETSCAPE_NS:
+                version = "rss090"
+            elif low == _RSS1_NS:
+                version = "rss10"
+            elif low == _ATOM_NS:
+                version = "atom10"
+    if not version.startswith("rss"):
+        declared = attrs.get("version", "")
+        version = _VERSIONS.get(declared) or ("rss20" if declared.startswith("2.") else "rss")
+    children = list(root)
+    if len(children) != 1 or children[0].tag != "channel":
+        raise Decline("the root does not hold exactly one channel")
+    channel, entries = _Reader(prefixes).channel(children[0], version, lang)
+    if not entries and not channel["title"]:
+        raise Decline("no title and no items (feedparser words that error)")
+    return channel, entries
+
+
+def try_read(
+    data: bytes, headers: Mapping[str, str] | None = None
+) -> tuple[tuple[dict[str, Any], list[dict[str, Any]]] | None, str]:
+    """(channel, entries) from the fast path, or None and the reason it declined."""
+    try:
+        return _read(data, headers), ""
+    except Decline as exc:
+        return None, str(exc)
+
+
+def read_rss(
+    data: bytes, headers: Mapping[str, str] | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """(channel, entries) exactly as the feedparser path gives them, or None (use it)."""
+    return try_read(data, headers)[0]

@@ -64,6 +64,8 @@ def text_of(el: etree._Element | None) -> str | None:
     """All the text inside an element, stripped; None when there is none."""
     if el is None:
         return None
+    if not len(el):
+        return (el.text or "").strip() or None
     return "".join(el.itertext()).strip() or None
 
 
@@ -436,7 +438,8 @@ def parse_date(value: str) -> _Tuple | None:
     """feedparser's `_parse_date` for what its first two handlers read; Decline otherwise."""
     if not value:
         return None
-    for handler in (_w3dtf, _rfc822):
+    # W3C-DTF never reads a date that starts with a letter ("Mon, 05 Jan 2015 …").
+    for handler in (_rfc822,) if value[0].isalpha() else (_w3dtf, _rfc822):
         try:
             parsed = handler(value)
         except (KeyError, OverflowError, ValueError, AttributeError):
@@ -1237,7 +1240,7 @@ def _read(data: bytes, headers: Mapping[str, str] | None) -> tuple[dict[str, Any
     if "lang" in attrs and _XML_LANG in root.attrib:
         raise Decline("lang and xml:lang on the root")
     lang = root.get(_XML_LANG, attrs.get("lang")) or None
-    if _BASE_ATTRIBUTE(root):
+    if b"base" in data.lower() and _BASE_ATTRIBUTE(root):
         raise Decline("base attribute")
     prefixes = _namespace_prefixes(root)
     version = ""

@@ -294,9 +294,13 @@ def fp_uri(raw: str | None) -> str:
     if not raw:
         return ""
     text = raw.strip()
-    if text:
-        text = _URIFIXER.sub(r"\1\3", text)
+    text = _fix_uri(text)
     return text if text.isascii() else _fix(text)
+
+
+def _fix_uri(uri: str) -> str:
+    """feedparser's _urljoin against no base: extra slashes after "scheme://" dropped."""
+    return _URIFIXER.sub(r"\1\3", uri) if ":///" in uri else uri
 
 
 def _content_type(value: str | None) -> str:
@@ -434,10 +438,35 @@ def _rfc822(date: str) -> _Tuple | None:
     return _utc(stamp, tz_hours, tz_minutes)
 
 
+# The everyday RFC 822 form ("Mon, 05 Jan 2015 09:00:00 +0000"), which _rfc822 reads the
+# same way, matched in one go.
+_RFC822_COMMON = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d\d?) "
+    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d\d):(\d\d):(\d\d) "
+    r"(?:([+-])(\d\d)(\d\d)|(GMT|UTC?|Z|[ECMP][SD]T))\Z"
+)
+
+
 def parse_date(value: str) -> _Tuple | None:
     """feedparser's `_parse_date` for what its first two handlers read; Decline otherwise."""
     if not value:
         return None
+    common = _RFC822_COMMON.match(value)
+    if common:
+        day, month, year, hour, minute, second, sign, tzh, tzm, zone = common.groups()
+        if zone:
+            hours, minutes = _TZ_RFC822.get(zone.lower(), 0), 0
+        else:
+            hours, minutes = (int(tzh), int(tzm)) if sign == "+" else (-int(tzh), -int(tzm))
+        try:
+            stamp = datetime.datetime(int(year), _MONTHS[month.lower()], int(day),
+                                      int(hour), int(minute), int(second))  # fmt: skip
+        except ValueError:
+            stamp = None
+        parsed = _utc(stamp, hours, minutes) if stamp else None
+        if parsed:
+            return parsed
+        raise Decline(f"date {value[:40]!r}")  # feedparser's later handlers might read it
     # W3C-DTF never reads a date that starts with a letter ("Mon, 05 Jan 2015 …").
     for handler in (_rfc822,) if value[0].isalpha() else (_w3dtf, _rfc822):
         try:
@@ -869,7 +898,7 @@ class _Reader:
                         _enforce_href(attrs)
                         links.append(attrs)
                     if "href" in attrs:
-                        attrs["href"] = _URIFIXER.sub(r"\1\3", attrs["href"])
+                        attrs["href"] = _fix_uri(attrs["href"])
                         alternate = attrs["rel"] == "alternate"
                         if alternate and _content_type(attrs["type"]) in _HTML_TYPES:
                             link = attrs["href"]
@@ -1074,7 +1103,7 @@ class _Reader:
                 _enforce_href(attrs)
                 st.links.append(attrs)
                 if "href" in attrs:
-                    attrs["href"] = _URIFIXER.sub(r"\1\3", attrs["href"])
+                    attrs["href"] = _fix_uri(attrs["href"])
                     alternate = attrs["rel"] == "alternate"
                     if alternate and _content_type(attrs["type"]) in _HTML_TYPES:
                         fd["link"] = attrs["href"]
@@ -1189,10 +1218,12 @@ def _canonical(uri: str) -> str | None:
     return "" if "backend.userland.com/rss" in low else FP_NAMESPACES.get(low, uri)
 
 
-def _namespace_prefixes(root: etree._Element) -> dict[str, str]:
+def _namespace_prefixes(root: etree._Element, body: bytes) -> dict[str, str]:
     """Unknown namespace URI → the one prefix feedparser will name its elements with; Decline
     when declarations could make feedparser name an element otherwise."""
-    decls = [(p or None, u) for _ev, (p, u) in etree.iterwalk(root, events=("start-ns",))]
+    decls: list[tuple[str | None, str]] = list(root.nsmap.items())  # the root's own
+    if body.count(b"xmlns") != len(decls):  # declared further down too (or the word in text)
+        decls = [(p or None, u) for _ev, (p, u) in etree.iterwalk(root, events=("start-ns",))]
     by_prefix: dict[str | None, set[str]] = {}
     unknown: dict[str, str] = {}
     for prefix, uri in decls:
@@ -1242,7 +1273,7 @@ def _read(data: bytes, headers: Mapping[str, str] | None) -> tuple[dict[str, Any
     lang = root.get(_XML_LANG, attrs.get("lang")) or None
     if b"base" in data.lower() and _BASE_ATTRIBUTE(root):
         raise Decline("base attribute")
-    prefixes = _namespace_prefixes(root)
+    prefixes = _namespace_prefixes(root, body)
     version = ""
     for prefix, uri in root.nsmap.items():  # feedparser's track_namespace, root declarations
         low = uri.lower()

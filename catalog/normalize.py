@@ -260,6 +260,14 @@ def struct_to_iso(value: Sequence[int] | None) -> str | None:
     """A UTC `time.struct_time` (as feedparser gives) to ISO 8601 `YYYY-MM-DDTHH:MM:SSZ`."""
     if not value:
         return None
+    try:  # a normal date and time (as parsers give it): what the round trip below gives back
+        year, month, day, hour, minute, second = value[:6]
+        normal = 1900 <= year <= 2200 and 1 <= month <= 12 and 1 <= day <= 28
+        normal = normal and 0 <= hour < 24 and 0 <= minute < 60 and 0 <= second < 60
+    except (TypeError, ValueError):
+        normal = False
+    if normal:
+        return f"{year}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}Z"
     try:
         stamp = calendar.timegm((*tuple(value[:6]), 0, 0, 0))
         dt = datetime.fromtimestamp(stamp, tz=UTC)

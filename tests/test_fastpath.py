@@ -26,7 +26,7 @@ from feedgen import make_feed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog import fastrss, feeds, normalize, pipeline
+from catalog import fastrss, feeds, normalize, people, pipeline
 from catalog.store import Store
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -743,3 +743,104 @@ def test_corpus_stored_documents_are_the_same(
         assert not report.failed
         stored.append((store.shows(), sorted(store.episodes(), key=lambda e: e["id"])))
     assert stored[0] == stored[1]
+
+
+# --- the normalisation shortcuts give what the long way gives ---------------------------------
+
+_HTML_PIECES = st.sampled_from(
+    ["<p>", "</p>", "<P>", "<br>", "<br/>", "<br />", "<li>", "</li>", "<div class='x'>", "</div>",
+     '<a href="http://x/?a=1&amp;b=2">', "</a>", "<b>", "</b>", "<head>", "</head>", "<template>",
+     "</template>", "<script>", "</script>", "<title>", "<!-- c -->", "<![CDATA[x]]>", "a < b",
+     "<a href=x>", "<p/>", "<img src='y'/>", "</p >", "<h2 id=\"h\" >", "text", " two  words ",
+     "\n", "\t", "&amp;", "&lt;b&gt;", "&#169;", "&#x2603;", "&copy", "&nbsp;", "&", "é", "\u00a0",
+     "\u2028", "\x85", "\r\n", "&#10;", "Ünïcode"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_HTML_PIECES, max_size=25).map("".join))
+def test_simple_html_reading_matches_html_parser(value: str) -> None:
+    simple = normalize._simple_html_to_text(value)
+    if simple is not None:
+        assert simple == normalize._html_to_text_parsed(value)
+
+
+def test_simple_html_reading_applies_to_everyday_markup() -> None:
+    value = '<p>Tom &amp; Jerry</p><p>Two <b>cats</b>,<br/>one <a href="http://x/">dog</a></p>'
+    assert normalize._simple_html_to_text(value) == "Tom & Jerry\n\nTwo cats,\none dog"
+    assert normalize._simple_html_to_text("<script>x()</script>") is None
+    assert normalize._simple_html_to_text("a < b <p>") is None
+
+
+def _clean_block_long_way(value: str) -> str:
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    text = normalize._UNSAFE_IN_BLOCK.sub("", text)
+    out: list[str] = []
+    for line in (" ".join(line.split()) for line in text.split("\n")):
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+_TEXT_PIECES = st.sampled_from(
+    ["a", "Bé", " ", "  ", "\n", "\n\n\n", "\t", "\r", "\r\n", "\x1b[31m", "\x85", "\u00a0",
+     "\u2028", "\u202e", "\u200b", "\ufeff", "\x00", "x y", "中文", "\U0001d173"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_TEXT_PIECES, max_size=20).map("".join))
+def test_clean_line_and_block_shortcuts(value: str) -> None:
+    assert normalize.clean_block(value) == _clean_block_long_way(value)
+    long_line = " ".join(normalize.UNSAFE.sub("", value.translate(normalize._LINE_BREAKS)).split())
+    assert normalize.clean_line(value) == long_line
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=20) | st.text("abcXYZ .,-'", max_size=20))
+def test_fold_and_person_key_shortcuts(value: str) -> None:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", value)
+    assert (
+        normalize.fold(value)
+        == "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    )
+    assert normalize.person_key(value) == normalize._person_key(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.tuples(*(st.integers(-3, 2300) for _ in range(6))))
+def test_struct_to_iso_shortcut(value: tuple[int, ...]) -> None:
+    import calendar
+
+    try:
+        stamp = datetime.fromtimestamp(calendar.timegm((*value, 0, 0, 0)), tz=UTC)
+        expected = stamp.strftime("%Y-%m-%dT%H:%M:%SZ") if 1900 <= stamp.year <= 2200 else None
+    except (OverflowError, ValueError, OSError):
+        expected = None
+    assert normalize.struct_to_iso(value) == expected
+
+
+_PROSE = st.sampled_from(
+    ["Morgan Host talks with Ada Berg.", "He joins us to discuss trade.", "They return.",
+     "Historian Ruth Calloway joins Mark Lawson.", "with guest Jiří Novák", "Guest: Ann Lee",
+     "talks about Lena Ito and more.", "the summit.The US and Russia", "radio archive talks",
+     "ēnergy policy talks", "Ada joins the show.", "she is a writer.", "He is a historian."]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PROSE, max_size=6), st.lists(st.sampled_from(["", "radio talks", "joins us"])))
+def test_lines_without_a_capital_never_change_the_extraction(
+    lines: list[str], lowercase: list[str]
+) -> None:
+    mixed = "\n".join(x for pair in zip(lines, lowercase, strict=False) for x in pair)
+    mixed += "\n" + "\n".join(lines[len(lowercase) :])
+    kept = "\n".join(line for line in mixed.split("\n") if people._has_capital(line))
+    assert people.extract(mixed).__dict__ == people.extract(kept).__dict__
+    for line in lines:
+        assert people._cached_parse_names(line) == (
+            tuple(people._parse_names(line)[0]),
+            people._parse_names(line)[1],
+        )

@@ -26,7 +26,7 @@ from feedgen import make_feed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog import fastrss, feeds, normalize, people, pipeline
+from catalog import fastrss, feeds, fprules, normalize, people, pipeline
 from catalog.store import Store
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -75,13 +75,13 @@ def item(body: str, channel: str = "<title>Show</title>") -> bytes:
     return feed(f"<item>{body}</item>", channel)
 
 
-# --- feedparser's tables, as copied into catalog.fastrss --------------------------------------
+# --- feedparser's tables, as copied into catalog.fprules ---------------------------------------
 
 
 def test_tables_match_feedparser() -> None:
     mixin = feedparser.mixin._FeedParserMixin
-    assert {k.lower(): v for k, v in mixin.namespaces.items()} == fastrss.FP_NAMESPACES
-    prefixes = {v.lower() for v in fastrss.FP_NAMESPACES.values() if v}
+    assert {k.lower(): v for k, v in mixin.namespaces.items()} == fprules.FP_NAMESPACES
+    prefixes = {v.lower() for v in fprules.FP_NAMESPACES.values() if v}
     handled = set()
     for attr in dir(mixin):
         for start in ("_start_", "_end_"):
@@ -89,14 +89,14 @@ def test_tables_match_feedparser() -> None:
                 name = attr[len(start) :].lower()
                 head, _, tail = name.partition("_")
                 handled.add(f"{head}:{tail}" if tail and head in prefixes else name)
-    assert handled == fastrss.FP_HANDLED
-    assert feedparser.html._cp1252 == fastrss._CP1252
+    assert handled == fprules.FP_HANDLED
+    assert feedparser.html._cp1252 == fprules.CP1252
     keymap = feedparser.util.FeedParserDict.keymap
-    assert {k: v[0] if isinstance(v, list) else v for k, v in keymap.items()} == fastrss._KEYMAP
+    assert {k: v[0] if isinstance(v, list) else v for k, v in keymap.items()} == fprules.KEYMAP
     from feedparser.datetimes import rfc822, w3dtf
 
-    assert rfc822.timezone_names == fastrss._TZ_RFC822
-    assert w3dtf.timezonenames == fastrss._TZ_W3DTF
+    assert rfc822.timezone_names == fprules.TZ_RFC822
+    assert w3dtf.timezonenames == fprules.TZ_W3DTF
     assert feedparser.__version__.startswith("6.0.")  # the reproduced state machine's version
 
 
@@ -185,8 +185,8 @@ def test_dates_match_feedparser(value: str) -> None:
         warnings.simplefilter("ignore")
         expected = feedparser.datetimes._parse_date(value)
     try:
-        mine = fastrss.parse_date(value)
-    except fastrss.Decline:
+        mine = fprules.parse_date(value)
+    except fprules.Decline:
         return  # feedparser's later handlers (or none) decide: the feedparser path reads it
     assert mine == (tuple(expected) if expected is not None else None)
 
@@ -206,7 +206,7 @@ def test_dates_match_feedparser(value: str) -> None:
     ],
 )
 def test_common_dates_take_the_fast_path(value: str) -> None:
-    assert fastrss.parse_date(value) == tuple(feedparser.datetimes._parse_date(value))
+    assert fprules.parse_date(value) == tuple(feedparser.datetimes._parse_date(value))
 
 
 # --- fixtures: what the fast path reproduces ---------------------------------------------------

@@ -16,6 +16,7 @@ second, hardened lxml pass over the same bytes reads those.
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from catalog.errors import FeedError
 from catalog.fastrss import ITUNES_NS, PODCAST_NAMESPACES, ns_local, podcast_fields
 
 __all__ = ["ITUNES_NS", "PODCAST_NAMESPACES", "RawFeed", "parse_feed", "parse_opml", "parse_xml"]
+
+log = logging.getLogger(__name__)
 
 # feedparser warnings that only say the declared and real encodings differ (feedparser#81).
 _BENIGN = {"CharacterEncodingOverride", "NonXMLContentType"}
@@ -211,7 +214,13 @@ def parse_feed(
     if fast is None:
         fast = fastpath_enabled()
     if fast:
-        read = fastrss.read_rss(data, headers)
+        try:
+            read = fastrss.read_rss(data, headers)
+        except Exception:  # a bug in the fast path must not cost a feed: feedparser reads it
+            log.warning(
+                "fast path failed on %s; reading it with feedparser", location, exc_info=True
+            )
+            read = None
         if read is not None:
             channel, entries = read
             return RawFeed(channel, entries, [] if entries else ["the feed has no episodes"])

@@ -844,3 +844,14 @@ def test_lines_without_a_capital_never_change_the_extraction(
             tuple(people._parse_names(line)[0]),
             people._parse_names(line)[1],
         )
+
+
+def test_a_fast_path_failure_falls_back_to_feedparser(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = item("<title>x</title><guid>g</guid>")
+    expected = feeds.parse_feed(data, "x", fast=False)
+
+    def broken(data: bytes, headers: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(fastrss, "_read", broken)
+    assert feeds.parse_feed(data, "x") == expected

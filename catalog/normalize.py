@@ -211,6 +211,9 @@ def parse_duration(value: object) -> int | float | None:
         seconds = float(value)
     else:
         text = str(value).strip()
+        if text.isdecimal():  # whole seconds, the usual form
+            whole = int(text)
+            return whole if whole <= 10 * 24 * 3600 else None
         if not text:
             return None
         parts = text.split(":")

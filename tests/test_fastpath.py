@@ -855,3 +855,19 @@ def test_a_fast_path_failure_falls_back_to_feedparser(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(fastrss, "_read", broken)
     assert feeds.parse_feed(data, "x") == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.from_regex(r"[0-9\u0660-\u0669\u00b2 ]{0,12}", fullmatch=True)
+    | st.integers(0, 10**7).map(str)
+)
+def test_parse_duration_shortcut(value: str) -> None:
+    text = value.strip()
+    parts = text.split(":")
+    expected: int | float | None = None
+    if text and all(re.fullmatch(r"\d+(?:\.\d+)?", p) for p in parts):
+        seconds = float(text)
+        if 0 <= seconds <= 10 * 24 * 3600:
+            expected = int(seconds) if seconds == int(seconds) else round(seconds, 3)
+    assert normalize.parse_duration(value) == expected

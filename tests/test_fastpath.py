@@ -519,6 +519,31 @@ def test_generated_bench_feed(tmp_path: Path) -> None:
     assert compare(path.read_bytes()) == "fast"
 
 
+def stored_both_ways(
+    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> list[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """The shows and episodes a fresh catalog holds after ingesting `path`, fast path first,
+    then forced through feedparser (CATALOG_NO_FASTPATH=1)."""
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    stored = []
+    for flag in ("", "1"):
+        monkeypatch.setenv("CATALOG_NO_FASTPATH", flag)
+        store = Store(tmp_path / f"c{flag or 0}.json")
+        report = pipeline.ingest(store, [str(path)], now=now)
+        assert not report.failed
+        stored.append((store.shows(), sorted(store.episodes(), key=lambda e: e["id"])))
+    return stored
+
+
+def test_generated_feed_stored_documents_are_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_feed(tmp_path / "feed.xml", 60)
+    fast, slow = stored_both_ways(path, tmp_path, monkeypatch)
+    assert len(fast[1]) == 60
+    assert fast == slow
+
+
 _TEXT = st.one_of(
     st.sampled_from(
         [
@@ -734,15 +759,8 @@ def test_corpus_stored_documents_are_the_same(
     if not path.is_file():
         pytest.skip(f"{rel} is not in this corpus")
     assert fastrss.read_rss(path.read_bytes()) is not None
-    now = datetime(2026, 1, 1, tzinfo=UTC)
-    stored = []
-    for flag in ("", "1"):
-        monkeypatch.setenv("CATALOG_NO_FASTPATH", flag)
-        store = Store(tmp_path / f"c{flag or 0}.json")
-        report = pipeline.ingest(store, [str(path)], now=now)
-        assert not report.failed
-        stored.append((store.shows(), sorted(store.episodes(), key=lambda e: e["id"])))
-    assert stored[0] == stored[1]
+    fast, slow = stored_both_ways(path, tmp_path, monkeypatch)
+    assert fast == slow
 
 
 # --- the normalisation shortcuts give what the long way gives ---------------------------------

@@ -29,6 +29,7 @@ UNSAFE_BEYOND_C0 = re.compile(f"[\x7f-\x9f{_FORMAT_RANGES}]")
 _UNSAFE_IN_BLOCK = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_FORMAT_RANGES}]")
 _LINE_BREAKS = str.maketrans({"\n": " ", "\t": " ", "\r": " "})
 _SPACES = re.compile(" {2,}")
+_PRINTABLE_ASCII_AND_NL = bytes(range(0x20, 0x7F)) + b"\n"
 
 
 def clean_line(value: object) -> str:
@@ -50,7 +51,11 @@ def clean_block(value: object) -> str:
     if value is None:
         return ""
     text = str(value)
-    if text.replace("\n", "").isprintable():
+    if text.isascii():  # printable ASCII and line breaks only? (deleting them leaves nothing)
+        plain = not text.encode().translate(None, _PRINTABLE_ASCII_AND_NL)
+    else:
+        plain = text.replace("\n", "").isprintable()
+    if plain:
         # Only spaces and line breaks: nothing to drop, and words are split by spaces alone.
         if "  " in text:
             text = _SPACES.sub(" ", text)
@@ -130,7 +135,7 @@ def html_to_text(value: str | None) -> str:
         return ""
     if not _TAG_RE.search(value):
         # Plain text (This American Life uses newlines for structure): keep the lines.
-        return clean_block(html.unescape(value))
+        return clean_block(_unescape(value))
     simple = _simple_html_to_text(value)
     if simple is not None:
         return simple
@@ -161,6 +166,13 @@ _RAW_TEXT_TAGS = {"script", "style", "title", "textarea", "xmp", "iframe", "noem
 _BREAKS = {"br", "li"}
 
 
+def _unescape(text: str) -> str:
+    """html.unescape, with a shortcut for the usual case: every & starts an &amp;."""
+    if text.count("&") == text.count("&amp;"):
+        return text.replace("&amp;", "&")
+    return html.unescape(text)
+
+
 def _simple_html_to_text(value: str) -> str | None:
     """`_html_to_text_parsed` for simple markup; None when the markup is not simple."""
     # [text, end tag name, start tag name, "/" of <br/>, text, …, text]
@@ -174,7 +186,7 @@ def _simple_html_to_text(value: str) -> str | None:
             if "<" in chunk:
                 return None
             if not skip:
-                parts.append(html.unescape(chunk).replace("\n", " "))
+                parts.append(_unescape(chunk).replace("\n", " "))
         if n == last:
             break
         end_name, start_name, empty = pieces[n + 1], pieces[n + 2], pieces[n + 3]

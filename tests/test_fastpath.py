@@ -889,3 +889,12 @@ def test_parse_duration_shortcut(value: str) -> None:
         if 0 <= seconds <= 10 * 24 * 3600:
             expected = int(seconds) if seconds == int(seconds) else round(seconds, 3)
     assert normalize.parse_duration(value) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["&amp;", "amp;", "&", "a", "&lt;", ";", "&amp", " "]), max_size=12)
+)
+def test_unescape_shortcut(pieces: list[str]) -> None:
+    value = "".join(pieces)
+    assert normalize._unescape(value) == html.unescape(value)

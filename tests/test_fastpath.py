@@ -21,7 +21,7 @@ import feedparser.html
 import feedparser.mixin
 import feedparser.util
 import pytest
-from conftest import CORPUS, needs_corpus
+from conftest import CORPUS, ROOT, needs_corpus
 from feedgen import make_feed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -702,6 +702,19 @@ def test_generated_feeds_agree(data: bytes) -> None:
     # The generator only makes what the fast path reads, bar dates feedparser's later
     # handlers parse and empty feeds.
     assert reason == "fast" or reason.startswith(("date", "no title")), reason
+
+
+PROJECT_FEEDS = sorted(
+    [*(ROOT / "feeds").glob("*.xml"), *(ROOT / "tests" / "data" / "feeds").glob("*.xml")]
+)
+
+
+@pytest.mark.parametrize("path", PROJECT_FEEDS, ids=[p.name for p in PROJECT_FEEDS])
+def test_project_feeds(path: Path) -> None:
+    """The bundled demo feeds and the test fixtures: both paths agree where the fast applies."""
+    outcome = compare(path.read_bytes())
+    if path.parent.name == "feeds" and path.parent.parent == ROOT:
+        assert outcome == "fast"
 
 
 # --- the corpus -----------------------------------------------------------------------------------

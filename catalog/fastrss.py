@@ -6,22 +6,27 @@ feedparser (plus the podcast:* pass) gives, or declines.
 only when every condition below holds; anything else, or any doubt, is None:
 
 * the bytes decode the way feedparser decodes them without a warning: UTF-8 (BOM and
-  declaration optional) is parsed as is; any other declared or HTTP charset that feedparser
-  accepts is decoded and re-encoded exactly as feedparser does (UTF-16/32 BOMs, EBCDIC,
-  `Content-Location`, `Content-Language` and non-XML content types decline);
+  declaration optional) without HTTP headers is parsed as is; anything else is converted by
+  feedparser's own `convert_to_utf8` and declines if that warns (UTF-16/32, EBCDIC,
+  `Content-Location` and `Content-Language` decline outright);
 * the hardened parser reads it strictly (no recovery), with no DOCTYPE, no `base`/`xml:base`
   attribute anywhere (feedparser would resolve links against it), and namespace prefixes
   that map to feedparser's element names one to one;
 * the root is `rss` (its `xml:lang` is the channel language, as in feedparser), holding one
   `channel` (no attributes) whose items are plain `item` elements (no attributes);
 * every element is one whose feedparser handling is reproduced here (the kind tables below),
-  or one feedparser stores under a key catalog never reads (with such descendants only, bar
-  the children of a container like podcast:liveItem, which act on the channel); the text
+  or one feedparser has no handler for (read from feedparser's own class, except for the
+  everyday Podcasting 2.0 / Google Play prefixes) and stores under a key catalog never
+  reads (with such descendants only, bar the children of a container like
+  podcast:liveItem, which act on the channel); the text
   fields are leaves, typed (if at all) as plain text or HTML;
-* every item date parses with feedparser's first two date handlers (W3C-DTF, RFC 822, in
-  catalog.fprules); an empty date is None as in feedparser.
+* every item date parses with feedparser's first two date handlers (W3C-DTF, RFC 822): the
+  everyday RFC 822 and ISO 8601 forms are read by catalog.fprules itself, any other goes to
+  feedparser's own two handlers; an empty date is None as in feedparser.
 
-What is reproduced is feedparser's own state machine, not the spec: first non-empty title
+What is reproduced is feedparser's behaviour (using feedparser's own tables, date handlers
+and encoding routine where the everyday answers in catalog.fprules do not apply), not the
+spec: first non-empty title
 wins, `itunes:summary` before `description` makes the description "content", `content:encoded`
 fills an empty summary, a permalink guid is the link when there is none, `itunes:owner`
 rewrites the channel author, categories are de-duplicated, text is stripped, mojibake is
@@ -38,10 +43,7 @@ from lxml import etree
 
 from catalog.fprules import (
     ATOM_NS,
-    CANONICAL,
     DECLINED_NS,
-    FP_HANDLED,
-    FP_NAMESPACES,
     HTML_TYPES,
     ITUNES_SCHEME,
     LINK_ENTITY,
@@ -56,9 +58,12 @@ from catalog.fprules import (
     end_category,
     enforce_href,
     fix_uri,
+    fp_handled,
+    fp_prefix,
     fp_text,
     fp_uri,
     generic_key,
+    is_fp_prefix,
     parse_date,
     save_author,
     sync_author,
@@ -296,12 +301,8 @@ class _Reader:
             name = tag.lower()
         else:
             uri, _, local = tag[1:].partition("}")
-            low = uri.lower()
-            if "backend.userland.com/rss" in low:
-                prefix: str | None = ""
-            elif low in FP_NAMESPACES:
-                prefix = FP_NAMESPACES[low]
-            else:
+            prefix = fp_prefix(uri)
+            if prefix is None:
                 prefix = self.prefixes.get(uri)
                 if prefix is None:
                     raise Decline(f"namespace {uri!r} has no single prefix")
@@ -316,7 +317,7 @@ class _Reader:
         known = self.inert.get(tag)
         if known is None:
             name = self.name(tag)
-            known = name not in FP_HANDLED and generic_key(name) not in READ_KEYS
+            known = not fp_handled(name) and generic_key(name) not in READ_KEYS
             self.inert[tag] = known
         return known
 
@@ -758,8 +759,8 @@ _BASE_ATTRIBUTE = etree.XPath('boolean(//@*[translate(local-name(), "BASE", "bas
 
 def _canonical(uri: str) -> str | None:
     """feedparser's prefix for a known namespace URI, or the URI itself for an unknown one."""
-    low = uri.lower()
-    return "" if "backend.userland.com/rss" in low else FP_NAMESPACES.get(low, uri)
+    prefix = fp_prefix(uri)
+    return uri if prefix is None else prefix
 
 
 def _namespace_prefixes(root: etree._Element, body: bytes) -> dict[str, str]:
@@ -775,11 +776,11 @@ def _namespace_prefixes(root: etree._Element, body: bytes) -> dict[str, str]:
         low = uri.lower()
         if low in DECLINED_NS:
             raise Decline(f"namespace {uri}")
-        if "backend.userland.com/rss" in low or low in FP_NAMESPACES:
+        if fp_prefix(uri) is not None:
             continue
         if prefix is None or unknown.setdefault(uri, prefix) != prefix:
             raise Decline(f"namespace {uri} without one prefix")
-    lookups = {c.lower() for c in CANONICAL} | {p.lower() for p in unknown.values()}
+    unknown_prefixes = {p.lower() for p in unknown.values()}
     lowered: dict[str, str] = {}
     for prefix, uris in by_prefix.items():
         if len({_canonical(u) for u in uris}) > 1:
@@ -788,13 +789,13 @@ def _namespace_prefixes(root: etree._Element, body: bytes) -> dict[str, str]:
             continue
         if lowered.setdefault(prefix.lower(), prefix) != prefix:
             raise Decline(f"prefixes {prefix} and {lowered[prefix.lower()]}")
-        low = next(iter(uris)).lower()
-        known = "" if "backend.userland.com/rss" in low else FP_NAMESPACES.get(low)
+        uri = next(iter(uris))
+        known = fp_prefix(uri)
         if known is None:
-            if prefix.lower() in {c.lower() for c in CANONICAL}:
+            if is_fp_prefix(prefix.lower()):
                 raise Decline(f"prefix {prefix} of an unknown namespace")
-        elif prefix in lookups and prefix != known.lower():
-            raise Decline(f"prefix {prefix} of {low}")
+        elif prefix != known.lower() and (prefix in unknown_prefixes or is_fp_prefix(prefix)):
+            raise Decline(f"prefix {prefix} of {uri.lower()}")
     return {uri: prefix.lower() for uri, prefix in unknown.items()}
 
 

@@ -1,10 +1,10 @@
-"""feedparser 6.0's behaviour, reproduced for catalog.fastrss: its namespace and handler
-tables, how it repairs and resolves text, its first two date handlers (W3C-DTF, RFC 822),
-how it picks a character encoding, and its tag and author book-keeping. Pure functions and
-data; tests/test_fastpath.py checks the tables and the dates against the library itself.
-
-Tables and date handlers are ported from feedparser 6.0 (BSD-2-Clause; © 2010-2025 Kurt
-McKee, © 2002-2008 Mark Pilgrim).
+"""How feedparser 6.0 treats RSS, for catalog.fastrss: which prefix it names a namespace's
+elements with, which elements it has handlers for, how it repairs text, its first two date
+handlers (W3C-DTF, RFC 822) and how it picks a character encoding. The everyday cases are
+answered here in our own code; everything else is answered by feedparser's own tables, date
+handlers and encoding routine, imported on first need (so ingesting an everyday podcast feed
+never imports feedparser). tests/test_fastpath.py checks the everyday answers against the
+library itself.
 """
 
 from __future__ import annotations
@@ -12,119 +12,127 @@ from __future__ import annotations
 import codecs
 import contextlib
 import datetime
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
 
-# --- feedparser 6.0's tables (tests/test_fastpath.py checks them against the library) -----
+# --- namespaces -------------------------------------------------------------------------------
 
-# Namespace URI (lower-cased) → the prefix feedparser names its elements with.
-FP_NAMESPACES = {
+# The namespaces podcast feeds use day to day (lower-cased URI → the prefix feedparser names
+# their elements with; "" for RSS and Atom, whose elements it names without one; None for
+# those feedparser does not know). Any other URI is looked up in feedparser's own table
+# (fp_prefix). tests/test_fastpath.py checks every entry against feedparser.
+COMMON_NAMESPACES: dict[str, str | None] = {
     "": "",
-    "http://backend.userland.com/rss": "",
-    "http://blogs.law.harvard.edu/tech/rss": "",
-    "http://purl.org/rss/1.0/": "",
-    "http://my.netscape.com/rdf/simple/0.9/": "",
-    "http://example.com/newformat#": "",
-    "http://example.com/necho": "",
-    "http://purl.org/echo/": "",
-    "uri/of/echo/namespace#": "",
-    "http://purl.org/pie/": "",
-    "http://purl.org/atom/ns#": "",
     "http://www.w3.org/2005/atom": "",
-    "http://purl.org/rss/1.0/modules/rss091#": "",
-    "http://webns.net/mvcb/": "admin",
-    "http://purl.org/rss/1.0/modules/aggregation/": "ag",
-    "http://purl.org/rss/1.0/modules/annotate/": "annotate",
-    "http://media.tangent.org/rss/1.0/": "audio",
-    "http://backend.userland.com/blogchannelmodule": "blogChannel",
-    "http://creativecommons.org/ns#license": "cc",
-    "http://web.resource.org/cc/": "cc",
-    "http://cyber.law.harvard.edu/rss/creativecommonsrssmodule.html": "creativeCommons",
-    "http://backend.userland.com/creativecommonsrssmodule": "creativeCommons",
-    "http://purl.org/rss/1.0/modules/company": "co",
+    "http://www.itunes.com/dtds/podcast-1.0.dtd": "itunes",
     "http://purl.org/rss/1.0/modules/content/": "content",
-    "http://my.theinfo.org/changed/1.0/rss/": "cp",
     "http://purl.org/dc/elements/1.1/": "dc",
     "http://purl.org/dc/terms/": "dcterms",
-    "http://purl.org/rss/1.0/modules/email/": "email",
-    "http://purl.org/rss/1.0/modules/event/": "ev",
-    "http://rssnamespace.org/feedburner/ext/1.0": "feedburner",
-    "http://freshmeat.net/rss/fm/": "fm",
-    "http://xmlns.com/foaf/0.1/": "foaf",
-    "http://www.w3.org/2003/01/geo/wgs84_pos#": "geo",
-    "http://www.georss.org/georss": "georss",
-    "http://www.opengis.net/gml": "gml",
-    "http://postneo.com/icbm/": "icbm",
-    "http://purl.org/rss/1.0/modules/image/": "image",
-    "http://www.itunes.com/dtds/podcast-1.0.dtd": "itunes",
-    "http://example.com/dtds/podcast-1.0.dtd": "itunes",
-    "http://purl.org/rss/1.0/modules/link/": "l",
-    "http://search.yahoo.com/mrss": "media",
     "http://search.yahoo.com/mrss/": "media",
-    "http://madskills.com/public/xml/rss/module/pingback/": "pingback",
-    "http://prismstandard.org/namespaces/1.2/basic/": "prism",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf",
-    "http://www.w3.org/2000/01/rdf-schema#": "rdfs",
-    "http://purl.org/rss/1.0/modules/reference/": "ref",
-    "http://purl.org/rss/1.0/modules/richequiv/": "reqv",
-    "http://purl.org/rss/1.0/modules/search/": "search",
-    "http://purl.org/rss/1.0/modules/slash/": "slash",
-    "http://schemas.xmlsoap.org/soap/envelope/": "soap",
-    "http://purl.org/rss/1.0/modules/servicestatus/": "ss",
-    "http://hacks.benhammersley.com/rss/streaming/": "str",
-    "http://purl.org/rss/1.0/modules/subscription/": "sub",
     "http://purl.org/rss/1.0/modules/syndication/": "sy",
-    "http://schemas.pocketsoap.com/rss/mydescmodule/": "szf",
-    "http://purl.org/rss/1.0/modules/taxonomy/": "taxo",
-    "http://purl.org/rss/1.0/modules/threading/": "thr",
-    "http://purl.org/rss/1.0/modules/textinput/": "ti",
-    "http://madskills.com/public/xml/rss/module/trackback/": "trackback",
+    "http://purl.org/rss/1.0/modules/slash/": "slash",
     "http://wellformedweb.org/commentapi/": "wfw",
-    "http://purl.org/rss/1.0/modules/wiki/": "wiki",
-    "http://www.w3.org/1999/xhtml": "xhtml",
-    "http://www.w3.org/1999/xlink": "xlink",
-    "http://www.w3.org/xml/1998/namespace": "xml",
-    "http://podlove.org/simple-chapters": "psc",
+    "http://rssnamespace.org/feedburner/ext/1.0": "feedburner",
+    "https://podcastindex.org/namespace/1.0": None,
+    "https://podcastindex.org/namespace/1.0/": None,
+    "https://github.com/podcastindex-org/podcast-namespace/blob/main/docs/1.0.md": None,
+    "http://www.google.com/schemas/play-podcasts/1.0": None,
+    "http://www.spotify.com/ns/rss": None,
+    "http://www.rawvoice.com/rawvoicerssmodule/": None,
+    "http://fireside.fm/modules/rss/fireside": None,
+    "https://schema.acast.com/1.0/": None,
 }
-CANONICAL = set(FP_NAMESPACES.values())
+# Prefixes podcast feeds bind to namespaces feedparser does not know (Podcasting 2.0, Google
+# Play, Atom under its usual prefix…): feedparser names no namespace with them and has no
+# handler or dict key under them, so their elements are inert to it (checked in the tests).
+FOREIGN_PREFIXES = frozenset(
+    ["atom", "podcast", "googleplay", "rawvoice", "spotify", "fireside", "acast", "anchor"]
+)
 # feedparser calls these itunes, the podcast:* pass does not: leave such feeds to both passes.
 DECLINED_NS = {"http://example.com/dtds/podcast-1.0.dtd"}
 RSS1_NS = "http://purl.org/rss/1.0/"
 NETSCAPE_NS = "http://my.netscape.com/rdf/simple/0.9/"
 ATOM_NS = "http://www.w3.org/2005/atom"
 
-# Element names (lower-cased, "prefix:local") that feedparser has a _start_/_end_ handler for.
-FP_HANDLED = frozenset([
-    "abstract", "author", "body", "category", "cc:license", "channel", "cloud", "content",
-    "content:encoded", "contributor", "copyright", "created", "creativecommons:license",
-    "dc:author", "dc:contributor", "dc:creator", "dc:date", "dc:description", "dc:language",
-    "dc:publisher", "dc:rights", "dc:subject", "dc:title", "dcterms:created", "dcterms:issued",
-    "dcterms:modified", "dcterms:valid", "description", "email", "enclosure", "entry",
-    "expirationdate", "feed", "feedburner:browserfriendly", "fullitem", "generator", "geom",
-    "georss:box", "georss:line", "georss:point", "georss:polygon", "georss:where", "georssgeom",
-    "gml:exterior", "gml:linearring", "gml:linestring", "gml:point", "gml:polygon", "gml:pos",
-    "gml:poslist", "guid", "height", "homepage", "id", "image", "info", "issued", "item",
-    "itunes:author", "itunes:block", "itunes:category", "itunes:email", "itunes:explicit",
-    "itunes:image", "itunes:keywords", "itunes:link", "itunes:name", "itunes:owner",
-    "itunes:subtitle", "itunes:summary", "keywords", "language", "lastbuilddate", "link",
-    "managingeditor", "media:category", "media:content", "media:credit", "media:description",
-    "media:group", "media:keywords", "media:license", "media:player", "media:rating",
-    "media:restriction", "media:thumbnail", "media:title", "modified", "name", "newlocation",
-    "psc:chapter", "psc:chapters", "pubdate", "published", "rights", "rss", "source", "subtitle",
-    "summary", "tagline", "tags", "textinput", "title", "updated", "uri", "url", "webmaster",
-    "where", "width", "xhtml:body",
-])  # fmt: skip
-# FeedParserDict's key aliases (a generic element <date> is stored under "updated").
-KEYMAP = {
-    "channel": "feed", "items": "entries", "guid": "id", "date": "updated",
-    "date_parsed": "updated_parsed", "description": "summary",
-    "description_detail": "summary_detail", "url": "href", "modified": "updated",
-    "modified_parsed": "updated_parsed", "issued": "published",
-    "issued_parsed": "published_parsed", "copyright": "rights",
-    "copyright_detail": "rights_detail", "tagline": "subtitle",
-    "tagline_detail": "subtitle_detail",
-}  # fmt: skip
+
+@functools.cache
+def _fp_namespaces() -> dict[str, str]:
+    from feedparser.mixin import _FeedParserMixin
+
+    return {uri.lower(): prefix for uri, prefix in _FeedParserMixin.namespaces.items()}
+
+
+@functools.cache
+def _fp_prefixes() -> frozenset[str]:
+    return frozenset(p.lower() for p in _fp_namespaces().values() if p)
+
+
+def fp_prefix(uri: str) -> str | None:
+    """The prefix feedparser names a namespace's elements with ("" for none), None when it
+    does not know the namespace (it then uses the document's own prefix)."""
+    low = uri.lower()
+    if "backend.userland.com/rss" in low:
+        return ""
+    if low in COMMON_NAMESPACES:
+        return COMMON_NAMESPACES[low]
+    return _fp_namespaces().get(low)
+
+
+def is_fp_prefix(prefix: str) -> bool:
+    """Whether feedparser names some namespace's elements with this (lower-cased) prefix."""
+    if prefix in FOREIGN_PREFIXES:
+        return False
+    return prefix in COMMON_NAMESPACES.values() or prefix in _fp_prefixes()
+
+
+# --- handlers and keys --------------------------------------------------------------------------
+
+
+@functools.cache
+def _fp_handled() -> frozenset[str]:
+    """Element names ("prefix:local", lower-cased) feedparser has a _start_/_end_ handler for,
+    read from the class that holds its handlers."""
+    from feedparser.mixin import _FeedParserMixin
+
+    prefixes = _fp_prefixes()
+    handled = set()
+    for attr in dir(_FeedParserMixin):
+        for start in ("_start_", "_end_"):
+            if attr.startswith(start):
+                name = attr[len(start) :].lower()
+                head, _, tail = name.partition("_")
+                handled.add(f"{head}:{tail}" if tail and head in prefixes else name)
+    return frozenset(handled)
+
+
+@functools.cache
+def _fp_keymap() -> dict[str, str]:
+    """FeedParserDict's key aliases (a generic element <date> is stored under "updated")."""
+    from feedparser.util import FeedParserDict
+
+    keymap: dict[str, str | list[str]] = FeedParserDict.keymap
+    return {k: v[0] if isinstance(v, list) else v for k, v in keymap.items()}
+
+
+def fp_handled(name: str) -> bool:
+    """Whether feedparser has a handler for the element it names `name`."""
+    prefix, colon, _ = name.partition(":")
+    if colon and prefix in FOREIGN_PREFIXES:
+        return False
+    return name in _fp_handled()
+
+
+def generic_key(name: str) -> str:
+    """The key feedparser stores an element without a handler under."""
+    key = name.replace(":", "_", 1)
+    prefix, colon, _ = name.partition(":")
+    if colon and prefix in FOREIGN_PREFIXES:
+        return key
+    return _fp_keymap().get(key, key)
+
+
 # Keys of feedparser's dicts that catalog reads, or that steer feedparser's own state: an
 # element without a handler is harmless only when its generic key is none of these.
 READ_KEYS = frozenset([
@@ -134,18 +142,8 @@ READ_KEYS = frozenset([
     "publisher", "publisher_detail", "publishers", "itunes_new-feed-url", "guidislink",
     "published", "updated", "entries", "feed",
 ])  # fmt: skip
-CP1252 = {
-    128: "\u20ac", 130: "\u201a", 131: "\u0192", 132: "\u201e", 133: "\u2026", 134: "\u2020",
-    135: "\u2021", 136: "\u02c6", 137: "\u2030", 138: "\u0160", 139: "\u2039", 140: "\u0152",
-    142: "\u017d", 145: "\u2018", 146: "\u2019", 147: "\u201c", 148: "\u201d", 149: "\u2022",
-    150: "\u2013", 151: "\u2014", 152: "\u02dc", 153: "\u2122", 154: "\u0161", 155: "\u203a",
-    156: "\u0153", 158: "\u017e", 159: "\u0178",
-}  # fmt: skip
-URIFIXER = re.compile("^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
-LINK_ENTITY = re.compile("&([A-Za-z0-9_]+);")
-EMAIL = re.compile(
-    r"""(([a-zA-Z0-9\_\-\.\+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([a-zA-Z0-9\-]+\.)+))([a-zA-Z]{2,4}|[0-9]{1,3})(\]?))(\?subject=\S+)?"""
-)
+# feedparser undoes what looks like an entity reference in a link's text: "&x;" → "&x".
+LINK_ENTITY = re.compile(r"&(\w+);", re.ASCII)
 HTML_TYPES = {"application/xhtml+xml", "text/html"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ITUNES_SCHEME = "http://www.itunes.com/"
@@ -156,11 +154,28 @@ class Decline(Exception):
     """The fast path cannot promise feedparser's result for this feed."""
 
 
-def _fix(text: str) -> str:
-    """feedparser's repairs of a non-ASCII text value: mojibake, then C1 → cp1252."""
-    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
-        text = text.encode("iso-8859-1").decode("utf-8")
-    return text.translate(CP1252)
+@functools.cache
+def _c1_to_cp1252() -> dict[int, str]:
+    """C1 control code points → the characters cp1252 has at those bytes (the five bytes
+    cp1252 leaves undefined stay as they are)."""
+    table = {}
+    for code in range(0x80, 0xA0):
+        try:
+            table[code] = bytes([code]).decode("cp1252")
+        except UnicodeDecodeError:
+            continue
+    return table
+
+
+def _repair(text: str) -> str:
+    """feedparser's repairs of a non-ASCII value: text that is UTF-8 read as Latin-1 is read
+    again as UTF-8, then C1 controls become the cp1252 characters they stand for."""
+    if max(text) <= "\xff":  # all Latin-1: maybe UTF-8 bytes taken one by one
+        with contextlib.suppress(UnicodeDecodeError):
+            text = text.encode("latin-1").decode("utf-8")
+    if any("\x80" <= ch <= "\x9f" for ch in text):
+        text = text.translate(_c1_to_cp1252())
+    return text
 
 
 def fp_text(raw: str | None) -> str:
@@ -168,7 +183,7 @@ def fp_text(raw: str | None) -> str:
     if not raw:
         return ""
     text = raw.strip()
-    return text if text.isascii() else _fix(text)
+    return text if text.isascii() else _repair(text)
 
 
 def fp_uri(raw: str | None) -> str:
@@ -177,12 +192,18 @@ def fp_uri(raw: str | None) -> str:
         return ""
     text = raw.strip()
     text = fix_uri(text)
-    return text if text.isascii() else _fix(text)
+    return text if text.isascii() else _repair(text)
 
 
 def fix_uri(uri: str) -> str:
-    """feedparser's _urljoin against no base: extra slashes after "scheme://" dropped."""
-    return URIFIXER.sub(r"\1\3", uri) if ":///" in uri else uri
+    """A URI as feedparser's _urljoin leaves it against no base: only a "scheme:///…" changes
+    (feedparser drops the extra slashes; its own regular expression does it)."""
+    if ":///" not in uri:
+        return uri
+    from feedparser.urls import _urifixer
+
+    fixed: str = _urifixer.sub(r"\1\3", uri)
+    return fixed
 
 
 def content_type(value: str | None) -> str:
@@ -191,308 +212,199 @@ def content_type(value: str | None) -> str:
             "xhtml": "application/xhtml+xml"}.get(value, value)  # fmt: skip
 
 
-# --- dates: feedparser's first two handlers, W3C-DTF then RFC 822 (ported as they are) -------
+# --- dates: feedparser's first two handlers, W3C-DTF then RFC 822 ----------------------------
 
-TZ_W3DTF = {
-    "ut": 0, "gmt": 0, "z": 0, "adt": -3, "ast": -4, "at": -4, "edt": -4, "est": -5, "et": -5,
-    "cdt": -5, "cst": -6, "ct": -6, "mdt": -6, "mst": -7, "mt": -7, "pdt": -7, "pst": -8,
-    "pt": -8, "a": -1, "n": 1, "m": -12, "y": 12,
-}  # fmt: skip
-TZ_RFC822 = {**TZ_W3DTF, "met": 1, "mest": 2}
-_DAYS = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
-_MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-           "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}  # fmt: skip
 _Tuple = tuple[int, ...]
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
+# Hours east of UTC of the zone names the everyday forms below allow.
+_ZONE_HOURS = {"GMT": 0, "UT": 0, "UTC": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6,
+               "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7}  # fmt: skip
 
-
-def _utc(stamp: datetime.datetime, hours: int, minutes: int) -> _Tuple | None:
-    delta = datetime.timedelta(0, 0, 0, 0, minutes, hours)
-    try:
-        return tuple((stamp - delta).utctimetuple())
-    except (OverflowError, ValueError):
-        return None
-
-
-def _w3dtf(datestr: str) -> _Tuple | None:
-    if not datestr.strip():
-        return None
-    parts = datestr.lower().split("t")
-    if len(parts) == 1:
-        parts = parts[0].split()
-        if len(parts) == 1:
-            parts.append("00:00:00z")
-    elif len(parts) > 2:
-        return None
-    date = parts[0].split("-", 2)
-    if not date or len(date[0]) != 4:
-        return None
-    date.extend(["1"] * (3 - len(date)))
-    try:
-        year, month, day = (int(i) for i in date)
-    except ValueError:
-        return None
-    if parts[1].endswith("z"):
-        parts[1] = parts[1][:-1]
-        parts.append("z")
-    loc = parts[1].find("-") + 1 or parts[1].find("+") + 1 or len(parts[1]) + 1
-    loc = loc - 1
-    parts.append(parts[1][loc:])
-    parts[1] = parts[1][:loc]
-    time = parts[1].split(":", 2)
-    time.extend(["0"] * (3 - len(time)))
-    if parts[2][:1] in ("-", "+"):
-        try:
-            tzhour = int(parts[2][1:3])
-            tzmin = int(parts[2][4:])
-        except ValueError:
-            return None
-        if parts[2].startswith("-"):
-            tzhour, tzmin = -tzhour, -tzmin
-    else:
-        tzhour, tzmin = TZ_W3DTF.get(parts[2], 0), 0
-    try:
-        hour, minute, second = (int(float(i)) for i in time)
-    except ValueError:
-        return None
-    try:
-        stamp = datetime.datetime(year, month, day, hour, minute, second)
-    except ValueError:
-        return None
-    return _utc(stamp, tzhour, tzmin)
-
-
-def _rfc822(date: str) -> _Tuple | None:
-    parts = date.lower().split()
-    if len(parts) < 5:
-        parts.extend(("00:00:00", "0000"))
-    if parts[0][:3] in _DAYS:
-        parts = parts[1:]
-    if len(parts) < 5:
-        return None
-    month = _MONTHS.get(parts[1][:3])
-    try:
-        day = int(parts[0])
-    except ValueError:
-        if _MONTHS.get(parts[0][:3]):
-            try:
-                day = int(parts[1])
-            except ValueError:
-                return None
-            month = _MONTHS.get(parts[0][:3])
-        else:
-            return None
-    if not month:
-        return None
-    try:
-        year = int(parts[2])
-    except ValueError:
-        return None
-    if len(parts[2]) <= 2:
-        year += (1900, 2000)[year < 90]
-    time_parts = parts[3].split(":")
-    time_parts.extend(("0",) * (3 - len(time_parts)))
-    try:
-        hour, minute, second = (int(i) for i in time_parts)
-    except ValueError:
-        return None
-    if parts[4].startswith("etc/"):
-        parts[4] = parts[4][4:]
-    if parts[4].startswith("gmt"):
-        parts[4] = "".join(parts[4][3:].split(":")) or "gmt"
-    if parts[4] and parts[4][0] in ("-", "+"):
-        try:
-            if ":" in parts[4]:
-                tz_hours = int(parts[4][1:3])
-                tz_minutes = int(parts[4][4:])
-            else:
-                tz_hours = int(parts[4][1:3])
-                tz_minutes = int(parts[4][3:])
-        except ValueError:
-            return None
-        if parts[4].startswith("-"):
-            tz_hours, tz_minutes = -tz_hours, -tz_minutes
-    else:
-        tz_hours, tz_minutes = TZ_RFC822.get(parts[4], 0), 0
-    try:
-        stamp = datetime.datetime(year, month, day, hour, minute, second)
-    except ValueError:
-        return None
-    return _utc(stamp, tz_hours, tz_minutes)
-
-
-# The everyday RFC 822 form ("Mon, 05 Jan 2015 09:00:00 +0000"), which _rfc822 reads the
-# same way, matched in one go.
+# The everyday RFC 822 form ("Mon, 05 Jan 2015 09:00:00 +0000"), matched in one go.
 _RFC822_COMMON = re.compile(
     r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d\d?) "
     r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d\d):(\d\d):(\d\d) "
     r"(?:([+-])(\d\d)(\d\d)|(GMT|UTC?|Z|[ECMP][SD]T))\Z"
 )
+# The everyday ISO 8601 form ("2015-01-05T09:00:00Z", "…+01:00"), matched in one go.
+_ISO_COMMON = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:(Z)|([+-])(\d\d):(\d\d))\Z")
 
 
-def parse_date(value: str) -> _Tuple | None:
-    """feedparser's `_parse_date` for what its first two handlers read; Decline otherwise."""
-    if not value:
+def _as_utc(fields: tuple[int, int, int, int, int, int], east: int) -> _Tuple | None:
+    """A wall-clock time `east` minutes ahead of UTC as a UTC time tuple; None if invalid."""
+    try:
+        local = datetime.datetime(*fields)
+        return tuple((local - datetime.timedelta(minutes=east)).utctimetuple())
+    except (OverflowError, ValueError):
         return None
+
+
+def _everyday(value: str) -> tuple[bool, _Tuple | None]:
+    """(matched, parsed) for the two everyday forms, read by our own code."""
     common = _RFC822_COMMON.match(value)
     if common:
         day, month, year, hour, minute, second, sign, tzh, tzm, zone = common.groups()
-        if zone:
-            hours, minutes = TZ_RFC822.get(zone.lower(), 0), 0
-        else:
-            hours, minutes = (int(tzh), int(tzm)) if sign == "+" else (-int(tzh), -int(tzm))
-        try:
-            stamp = datetime.datetime(int(year), _MONTHS[month.lower()], int(day),
-                                      int(hour), int(minute), int(second))  # fmt: skip
-        except ValueError:
-            stamp = None
-        parsed = _utc(stamp, hours, minutes) if stamp else None
-        if parsed:
-            return parsed
-        raise Decline(f"date {value[:40]!r}")  # feedparser's later handlers might read it
-    # W3C-DTF never reads a date that starts with a letter ("Mon, 05 Jan 2015 …").
-    for handler in (_rfc822,) if value[0].isalpha() else (_w3dtf, _rfc822):
-        try:
-            parsed = handler(value)
-        except (KeyError, OverflowError, ValueError, AttributeError):
-            continue
-        if parsed:
-            return parsed
-    raise Decline(f"date {value[:40]!r}")
+        east = _ZONE_HOURS[zone] * 60 if zone else int(tzh) * 60 + int(tzm)
+        fields = (int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second))
+        return True, _as_utc(fields, -east if sign == "-" else east)
+    iso = _ISO_COMMON.match(value)
+    if iso:
+        year, month, day, hour, minute, second, zulu, sign, tzh, tzm = iso.groups()
+        east = 0 if zulu else int(tzh) * 60 + int(tzm)
+        fields = (int(year), int(month), int(day), int(hour), int(minute), int(second))
+        return True, _as_utc(fields, -east if sign == "-" else east)
+    return False, None
 
 
-# --- encodings: what feedparser's convert_to_utf8 would do, when it would not warn ------------
+def parse_date(value: str) -> _Tuple | None:
+    """feedparser's `_parse_date` for what its first two handlers read; Decline otherwise.
 
-_XML_DECL = re.compile(r"^<\?xml[^>]*?>")
-_XML_PI_ENCODING = re.compile(rb"^<\?.*encoding=['\"](.*?)['\"].*\?>")
-_XML_DECL_10 = re.compile(rb"<\?xml\s+version\s*=\s*[\"']1\.0[\"']")
-_FP_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>"
-_UTF16_32_BOMS = (codecs.BOM_UTF32_BE, codecs.BOM_UTF32_LE)
-_MARKERS = (b"\x4c\x6f\xa7\x94", b"\x00\x3c\x00\x3f", b"\x3c\x00\x3f\x00",
-            b"\x00\x00\x00\x3c", b"\x3c\x00\x00\x00")  # fmt: skip
+    The everyday forms are read here; any other date goes to feedparser's own W3C-DTF and
+    RFC 822 handlers (imported on first need), in the order `_parse_date` tries them."""
+    if not value:
+        return None
+    matched, parsed = _everyday(value)
+    if parsed:
+        return parsed
+    if not matched:
+        from feedparser.datetimes.rfc822 import _parse_date_rfc822
+        from feedparser.datetimes.w3dtf import _parse_date_w3dtf
+
+        for handler in (_parse_date_w3dtf, _parse_date_rfc822):
+            try:
+                stamp = handler(value)
+            except (KeyError, OverflowError, ValueError, AttributeError):
+                continue
+            if stamp and len(stamp) == 9:
+                return tuple(stamp)
+    raise Decline(f"date {value[:40]!r}")  # feedparser's later handlers might read it
 
 
-def _content_type_header(line: str) -> tuple[str, str]:
-    chunks = line.split(";")
-    mime, charset = chunks[0].strip(), ""
-    for chunk in chunks[1:]:
-        key, _, value = chunk.partition("=")
-        if key.strip().lower() == "charset":
-            charset = value.strip().strip("\"'")
-    return mime, charset
+# --- encodings --------------------------------------------------------------------------------
+
+# A leading XML declaration that says version 1.0 and, if anything, UTF-8.
+_PLAIN_DECLARATION = re.compile(
+    rb"<\?xml\s+version\s*=\s*([\"'])1\.0\1"
+    rb"(?:\s+encoding\s*=\s*([\"'])utf-8\2)?"
+    rb"(?:\s+standalone\s*=\s*([\"'])(?:yes|no)\3)?\s*\?>",
+    re.IGNORECASE,
+)
+
+
+def _plain_utf8(data: bytes) -> bytes | None:
+    """The bytes to parse when `data` is UTF-8 (BOM optional) with no declaration or a plain
+    1.0 / UTF-8 one, which feedparser reads as the same text without a warning; else None."""
+    body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
+    if body.startswith(b"<?"):
+        first_line = body.split(b"\n", 1)[0]
+        if not _PLAIN_DECLARATION.match(body) or first_line.count(b"encoding") > 1:
+            return None
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return body
 
 
 def utf8_bytes(data: bytes, headers: Mapping[str, str] | None) -> bytes:
     """The UTF-8 bytes that feedparser's strict parser would see (same text); Decline when
-    feedparser would warn about the encoding or use headers we do not reproduce."""
+    feedparser would warn about the encoding or use headers we do not reproduce.
+
+    Plain UTF-8 without HTTP headers is passed through; anything else goes through
+    feedparser's own `convert_to_utf8` (imported on first need)."""
+    if not headers:
+        plain = _plain_utf8(data)
+        if plain is not None:
+            return plain
     headers = dict(headers or {})
     if "content-location" in headers or "content-language" in headers:
         raise Decline("Content-Location / Content-Language header")
-    if data[:4] in _UTF16_32_BOMS or data[:2] in (codecs.BOM_UTF16_BE, codecs.BOM_UTF16_LE):
-        raise Decline("UTF-16/32 byte order mark")
-    if data[:4] in _MARKERS:
-        raise Decline("UTF-16/32 or EBCDIC document")
-    bom = data[:3] == codecs.BOM_UTF8
-    body = data[3:] if bom else data
-    match = _XML_PI_ENCODING.match(body)
-    try:
-        xml_encoding = match.group(1).decode("utf-8").lower() if match else ""
-    except UnicodeDecodeError:
-        raise Decline("undecodable encoding name") from None
-    mime, http_encoding = _content_type_header(headers.get("content-type") or "")
-    if mime in ("application/xml", "application/xml-dtd",
-                "application/xml-external-parsed-entity") or (
-        mime.startswith("application/") and mime.endswith("+xml")
-    ):  # fmt: skip
-        encoding = http_encoding or xml_encoding or "utf-8"
-    elif mime in ("text/xml", "text/xml-external-parsed-entity") or (
-        mime.startswith("text/") and mime.endswith("+xml")
-    ):
-        encoding = http_encoding or "us-ascii"
-    elif headers:
-        raise Decline("not an XML content type")
-    else:
-        encoding = xml_encoding or "utf-8"
-    if encoding.lower() == "gb2312":
-        encoding = "gb18030"
-    try:
-        text = body.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        raise Decline(f"not {encoding}") from None
-    direct = codecs.lookup(encoding).name == "utf-8" and xml_encoding in ("", "utf-8")
-    if direct and (not body.startswith(b"<?xml") or _XML_DECL_10.match(body)):
-        return body  # lxml reads these bytes as the same text
-    if _XML_DECL.search(text):
-        text = _XML_DECL.sub(_FP_DECLARATION, text)
-    else:
-        text = _FP_DECLARATION + "\n" + text
-    return text.encode("utf-8")
+    start = data[:4]
+    if b"\x00" in start or start[:2] in (codecs.BOM_UTF16_BE, codecs.BOM_UTF16_LE):
+        raise Decline("UTF-16/32 document")
+    if start == b"Lo\xa7\x94":  # "<?xm" in EBCDIC
+        raise Decline("EBCDIC document")
+    from feedparser.encodings import convert_to_utf8
 
-
-def generic_key(name: str) -> str:
-    return KEYMAP.get(name.replace(":", "_", 1), name.replace(":", "_", 1))
+    result: dict[str, Any] = {}
+    converted: bytes = convert_to_utf8(headers, data, result)
+    if result.get("bozo"):
+        error = result.get("bozo_exception")
+        name = type(error).__name__
+        if name == "NonXMLContentType":
+            raise Decline(f"not an XML content type ({error})")
+        raise Decline(f"encoding: {error}")
+    return converted
 
 
 def enforce_href(attrs: dict[str, str]) -> dict[str, str]:
-    href = attrs.get("url", attrs.get("uri", attrs.get("href")))
-    if href:
-        attrs.pop("url", None)
-        attrs.pop("uri", None)
-        attrs["href"] = href
+    """A link's address under "href" as feedparser keeps it: a url attribute first, else a
+    uri one, else href; a non-empty one replaces the url and uri attributes."""
+    present = [attrs[name] for name in ("url", "uri", "href") if name in attrs]
+    if present and present[0]:
+        for name in ("url", "uri"):
+            attrs.pop(name, None)
+        attrs["href"] = present[0]
     return attrs
 
 
-def add_tag(tags: list[list[str | None]], term: str | None, scheme: str | None,
-             label: str | None) -> None:  # fmt: skip
-    if not term and not scheme and not label:
-        return
-    value = [term, scheme, label]
-    if value not in tags:
-        tags.append(value)
+Tag = list[str | None]  # [term, scheme, label]
 
 
-def end_category(tags: list[list[str | None]], value: str) -> None:
-    if not value:
-        return
-    if tags and not tags[-1][0]:
+def add_tag(tags: list[Tag], term: str | None, scheme: str | None, label: str | None) -> None:
+    """Record a tag as feedparser does: nothing for an empty one, each distinct one once."""
+    tag: Tag = [term, scheme, label]
+    if any(tag) and tag not in tags:
+        tags.append(tag)
+
+
+def end_category(tags: list[Tag], value: str) -> None:
+    """A category's text: the term of the tag its attributes opened if that has none, else a
+    tag of its own."""
+    if value and tags and not tags[-1][0]:
         tags[-1][0] = value
-    else:
+    elif value:
         add_tag(tags, value, None, None)
 
 
+class _Context:
+    """Stands in for feedparser's parser where its author book-keeping reads the context."""
+
+    def __init__(self, fd: dict[str, Any]) -> None:
+        self.fd = fd
+
+    def _get_context(self) -> dict[str, Any]:
+        return self.fd
+
+
 def sync_author(fd: dict[str, Any], key: str = "author") -> None:
-    """feedparser's _sync_author_detail over the feed dict."""
-    detail = fd.get(key + "s", [{}])[-1]
+    """Bring fd[key] and fd[key + "_detail"] into step the way feedparser does after an
+    author element: the last structured author (name, email) gives the string; otherwise the
+    string names the author. A string that may hold an e-mail address is handed to
+    feedparser's own `_sync_author_detail` (imported on first need), which splits it."""
+    detail: dict[str, Any] = fd.get(key + "s", [{}])[-1]
     if detail:
         name, email = detail.get("name"), detail.get("email")
-        if name and email:
-            fd[key] = f"{name} ({email})"
-        elif name:
-            fd[key] = name
-        elif email:
-            fd[key] = email
+        if name or email:
+            fd[key] = f"{name} ({email})" if name and email else name or email
         return
-    author, email = fd.get(key), None
-    if not author:
+    text = fd.get(key)
+    if not text:
         return
-    match = EMAIL.search(author)
-    if match:
-        email = match.group(0)
-        author = author.replace(email, "").replace("()", "").replace("<>", "")
-        author = author.replace("&lt;&gt;", "").strip()
-        if author and author[0] == "(":
-            author = author[1:]
-        if author and author[-1] == ")":
-            author = author[:-1]
-        author = author.strip()
-    if author or email:
-        fd.setdefault(key + "_detail", detail)
-    if author:
-        detail["name"] = author
-    if email:
-        detail["email"] = email
+    if "@" in text:
+        from feedparser.mixin import _FeedParserMixin
+
+        _FeedParserMixin._sync_author_detail(_Context(fd), key)
+        return
+    fd.setdefault(key + "_detail", detail)  # (an earlier detail stays; this one gets the name)
+    detail["name"] = text
 
 
 def save_author(fd: dict[str, Any], key: str, value: str, prefix: str) -> None:
+    """An owner's (or author's) name or email: stored in fd[prefix + "_detail"], then the
+    author string synced, and the value also set on the last author (feedparser's order)."""
     fd.setdefault(prefix + "_detail", {})[key] = value
     sync_author(fd)
-    fd.setdefault("authors", [{}])[-1][key] = value
+    authors = fd.setdefault("authors", [{}])
+    authors[-1][key] = value

@@ -1,4 +1,5 @@
-"""Adapter, the only user of feedparser (and, with catalog.fastrss, of lxml): feed or OPML
+"""Adapter, the user of feedparser (catalog.fprules also asks feedparser's own tables and
+handlers for the fast path's rarer cases) and, with catalog.fastrss, of lxml: feed or OPML
 bytes → raw fields, or FeedError.
 
 Well-formed RSS goes through `fastrss.read_rss`, one hardened lxml pass that gives exactly

@@ -16,7 +16,8 @@ def refresh_show(store: Store, show_id: str) -> int:
     Runs inside the caller's transaction (no write of its own beyond `put`).
     """
     show = store.get("shows", show_id) or {}
-    episodes = store.episodes(show_id)
+    # The stored documents themselves (read-only, not copied): only changed ones are copied.
+    episodes = [ep for ep in store.scan("episodes") if ep.get("show_id") == show_id]
     summaries: dict[str, dict[str, Any]] = {}
     for ep in episodes:
         sid = ep.get("summary_id")
@@ -43,7 +44,6 @@ def refresh_show(store: Store, show_id: str) -> int:
                 mentions.append(name)
         topics = list(summary.get("topics") or [])
         if (ep.get("credits"), ep.get("mentions"), ep.get("topics")) != (credits, mentions, topics):
-            ep.update(credits=credits, mentions=mentions, topics=topics)
-            changed.append(ep)
+            changed.append(dict(ep, credits=credits, mentions=mentions, topics=topics))
     store.put("episodes", changed)
     return len(changed)

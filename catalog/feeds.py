@@ -1,4 +1,12 @@
-"""Adapter, the only user of feedparser and lxml: feed or OPML bytes → raw fields, or FeedError.
+"""Adapter, the user of feedparser (catalog.fprules also asks feedparser's own tables and
+handlers for the fast path's rarer cases) and, with catalog.fastrss, of lxml: feed or OPML
+bytes → raw fields, or FeedError.
+
+Well-formed RSS goes through `fastrss.read_rss`, one hardened lxml pass that gives exactly
+what the feedparser path below gives (tests/test_fastpath.py proves it over the corpus);
+everything else (Atom, RSS 1.0, broken XML, odd encodings, constructs the fast path does not
+reproduce) goes through feedparser. Set CATALOG_NO_FASTPATH=1 to send every feed through
+feedparser (the benchmark compares both).
 
 feedparser gives the normalised core of any RSS/Atom dialect and tolerates broken feeds. It
 mangles the Podcasting 2.0 namespace (keeps only the last `podcast:person`, drops its name;
@@ -9,24 +17,21 @@ second, hardened lxml pass over the same bytes reads those.
 from __future__ import annotations
 
 import io
+import logging
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import feedparser
 from lxml import etree
 
+from catalog import fastrss
 from catalog.errors import FeedError
+from catalog.fastrss import ITUNES_NS, PODCAST_NAMESPACES, ns_local, podcast_fields
 
-PODCAST_NAMESPACES = {
-    "https://podcastindex.org/namespace/1.0",
-    "https://podcastindex.org/namespace/1.0/",  # a known misspelling seen in the wild
-    "https://github.com/podcastindex-org/podcast-namespace/blob/main/docs/1.0.md",
-}
-ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-ATOM_NS = "http://www.w3.org/2005/Atom"
-RSS1_NS = "http://purl.org/rss/1.0/"
-RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+__all__ = ["ITUNES_NS", "PODCAST_NAMESPACES", "RawFeed", "parse_feed", "parse_opml", "parse_xml"]
+
+log = logging.getLogger(__name__)
 
 # feedparser warnings that only say the declared and real encodings differ (feedparser#81).
 _BENIGN = {"CharacterEncodingOverride", "NonXMLContentType"}
@@ -39,19 +44,6 @@ class RawFeed:
     channel: dict[str, Any]
     entries: list[dict[str, Any]]
     warnings: list[str] = field(default_factory=list)
-
-
-def _parser(recover: bool) -> etree.XMLParser:
-    # Hardened: no entity expansion, no DTD, no network (CVE-2026-41066: pin lxml>=6.1 too).
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        recover=recover,
-        remove_comments=True,
-        remove_pis=True,
-    )
 
 
 def _strip_leading(data: bytes) -> bytes:
@@ -69,11 +61,11 @@ def parse_xml(data: bytes) -> tuple[etree._Element | None, bool]:
     """
     data = _strip_leading(data)
     try:
-        return etree.fromstring(data, _parser(False)), False
+        return etree.fromstring(data, fastrss.xml_parser(False)), False
     except (etree.XMLSyntaxError, ValueError):
         pass
     try:
-        return etree.fromstring(data, _parser(True)), True
+        return etree.fromstring(data, fastrss.xml_parser(True)), True
     except (etree.XMLSyntaxError, ValueError):
         return None, True
 
@@ -99,7 +91,7 @@ def sniff_root(data: bytes) -> str:
 def parse_opml(data: bytes, location: str) -> list[dict[str, str]]:
     """The feed outlines (xmlUrl, title) of an OPML file, folders flattened, in order."""
     root, _recovered = parse_xml(data)
-    if root is None or _ns_local(root)[1].lower() != "opml":
+    if root is None or ns_local(root)[1].lower() != "opml":
         raise FeedError(f"{location}: not a readable OPML file")
     out: list[dict[str, str]] = []
     for outline in root.iter("{*}outline", "outline"):
@@ -110,92 +102,25 @@ def parse_opml(data: bytes, location: str) -> list[dict[str, str]]:
     return out
 
 
-def _text(el: etree._Element | None) -> str | None:
-    if el is None:
-        return None
-    return "".join(el.itertext()).strip() or None
-
-
-# Prefixes that broken feeds use without declaring them (lxml's recovery keeps the literal
-# "itunes:episode" as the tag name; feedparser maps these the same way).
-_UNDECLARED = {"podcast": "https://podcastindex.org/namespace/1.0", "itunes": ITUNES_NS}
-
-
-def _ns_local(el: etree._Element) -> tuple[str, str]:
-    """(lower-cased namespace, local name) of an element, tolerating undeclared prefixes."""
-    tag = el.tag
-    if not isinstance(tag, str):
-        return "", ""
-    if tag.startswith("{"):
-        ns, _, local = tag[1:].partition("}")
-        return ns.lower(), local
-    prefix, _, local = tag.rpartition(":")
-    return _UNDECLARED.get(prefix.lower(), prefix).lower(), local
-
-
-def _podcast_fields(el: etree._Element) -> dict[str, Any]:
-    """podcast:* and raw itunes:explicit among the direct children of a channel or item."""
-    out: dict[str, Any] = {"persons": [], "transcripts": []}
-    for child in el:
-        ns, local = _ns_local(child)
-        if ns in PODCAST_NAMESPACES:
-            if local == "person":
-                out["persons"].append(
-                    {
-                        "name": _text(child),
-                        "role": child.get("role"),
-                        "group": child.get("group"),
-                        "href": child.get("href"),
-                        "img": child.get("img"),
-                    }
-                )
-            elif local == "transcript":
-                out["transcripts"].append(
-                    {
-                        "url": child.get("url"),
-                        "type": child.get("type"),
-                        "language": child.get("language"),
-                        "rel": child.get("rel"),
-                    }
-                )
-            elif local == "chapters" and "chapters" not in out:
-                out["chapters"] = {"url": child.get("url"), "type": child.get("type")}
-            elif local == "guid":
-                out["podcast_guid"] = _text(child)
-            elif local == "locked":
-                out["locked"] = _text(child)
-                out["locked_owner"] = child.get("owner")
-        elif ns == ITUNES_NS.lower():
-            if local == "explicit":
-                out["explicit"] = _text(child)
-            elif local == "new-feed-url":
-                out["new_feed_url"] = _text(child)
-        elif local == "guid" and not ns:
-            out["guid"] = _text(child)
-        elif local == "enclosure" and not ns and "enclosure" not in out:
-            out["enclosure"] = (child.get("url") or "").strip()
-    return out
-
-
 def _xml_pass(data: bytes) -> tuple[dict[str, Any] | None, list[dict[str, Any]], bool]:
     """Channel and item podcast fields from lxml; the flag says whether recovery was needed."""
     root, recovered = parse_xml(data)
     if root is None:
         return None, [], True
-    local = _ns_local(root)[1].lower()
+    local = ns_local(root)[1].lower()
     if local == "rss":
-        channel = next((c for c in root if _ns_local(c)[1] == "channel"), None)
-        items = [] if channel is None else [c for c in channel if _ns_local(c)[1] == "item"]
+        channel = next((c for c in root if ns_local(c)[1] == "channel"), None)
+        items = [] if channel is None else [c for c in channel if ns_local(c)[1] == "item"]
     elif local == "rdf":
-        channel = next((c for c in root if _ns_local(c)[1] == "channel"), None)
-        items = [c for c in root if _ns_local(c)[1] == "item"]
+        channel = next((c for c in root if ns_local(c)[1] == "channel"), None)
+        items = [c for c in root if ns_local(c)[1] == "item"]
     elif local == "feed":
         channel = root
-        items = [c for c in root if _ns_local(c)[1] == "entry"]
+        items = [c for c in root if ns_local(c)[1] == "entry"]
     else:
         return None, [], recovered
-    chan = _podcast_fields(channel) if channel is not None else None
-    return chan, [_podcast_fields(i) for i in items], recovered
+    chan = podcast_fields(channel) if channel is not None else None
+    return chan, [podcast_fields(i) for i in items], recovered
 
 
 def _first(*values: Any) -> Any:
@@ -267,14 +192,46 @@ def _one_line(exc: object) -> str:
     return text[:200] or type(exc).__name__
 
 
-def parse_feed(data: bytes, location: str, headers: dict[str, str] | None = None) -> RawFeed:
+def fastpath_enabled() -> bool:
+    """False when CATALOG_NO_FASTPATH is set (to anything but "" or "0")."""
+    return os.environ.get("CATALOG_NO_FASTPATH", "") in ("", "0")
+
+
+def parse_feed(
+    data: bytes,
+    location: str,
+    headers: dict[str, str] | None = None,
+    *,
+    fast: bool | None = None,
+) -> RawFeed:
     """Parse feed bytes (never a path or URL) into raw channel and entry fields.
 
     A feed with entries but syntax problems gives warnings; one with no entries and no
-    title is not a feed and raises FeedError naming `location`.
+    title is not a feed and raises FeedError naming `location`. `fast=False` forces the
+    feedparser path (default: the fast path where it applies, unless CATALOG_NO_FASTPATH).
     """
     if not data.strip():
         raise FeedError(f"{location}: empty file")
+    if fast is None:
+        fast = fastpath_enabled()
+    fast_bug = ""
+    if fast:
+        try:
+            read = fastrss.read_rss(data, headers)
+        except Exception as exc:  # a bug in the fast path must not cost a feed: feedparser
+            log.warning(  # reads it, and the report says so (the traceback goes to the log)
+                "fast path failed on %s; reading it with feedparser", location, exc_info=True
+            )
+            fast_bug = (
+                f"internal error in the fast RSS reader ({type(exc).__name__}: "
+                f"{_one_line(exc)}); read with feedparser instead (a bug in catalog)"
+            )
+            read = None
+        if read is not None:
+            channel, entries = read
+            return RawFeed(channel, entries, [] if entries else ["the feed has no episodes"])
+    import feedparser  # here: ~70 ms to import, and only the slow path needs it
+
     result = feedparser.parse(
         io.BytesIO(data),
         response_headers=dict(headers or {}) or None,
@@ -283,7 +240,7 @@ def parse_feed(data: bytes, location: str, headers: dict[str, str] | None = None
     )
     feed = result.get("feed") or {}
     entries = [_entry_from_feedparser(e) for e in result.get("entries") or []]
-    warnings: list[str] = []
+    warnings: list[str] = [fast_bug] if fast_bug else []
     bozo = result.get("bozo_exception") if result.get("bozo") else None
     title = feed.get("title")
     if not entries and not title:

@@ -8,6 +8,7 @@ Mentioned people (tag lines, "talks about X") are returned separately and never 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,7 @@ _NICK = r"""(?:\s+["“][^"”]{1,24}["”])"""
 _PARTICLE = r"(?:de|da|del|della|di|du|dos|das|van|von|der|den|ter|bin|ibn|al|el|le|la|y)"
 NAME = rf"{_TOKEN}{_NICK}?(?:\s+(?:{_PARTICLE}\s+)*{_TOKEN}){{1,3}}"
 _NAME_RE = re.compile(NAME)
+_CAPITAL = re.compile(f"[{_UP}]")  # what every name starts with
 
 # Lower-case words that describe a guest when they stand before the name:
 # "Historian Ruth Calloway joins…", "talks to writer Hilary Mantel".
@@ -138,14 +140,14 @@ def clean_bio(bio: str) -> tuple[str | None, str | None]:
     ('an independent blogger based in Memphis, TN', 'https://jdavismemphis.com')
     """
     bio = clean_line(bio).strip(" ,;:-–—")
-    bio = re.sub(r"^(?:who|which) (?:is|was)\s+", "", bio)
+    bio = _WHO_IS.sub("", bio)
     site = website_of(bio)
     if site:
         # Drop the clause that carries the address: "who runs x.com", "at x.com", "(x.com)".
         domain_at = bio.lower().find(site.split("//", 1)[1].split("/")[0].lower())
         head = bio[: max(domain_at, 0)]
-        who = re.search(r"\s*,?\s*\b(?:who|which)\b", head)
-        others = list(re.finditer(r"\s*,?\s*(?:\bat\b|\(|\bhttps?:|\bwww\.)", head))
+        who = _WHO.search(head)
+        others = list(_AT_SITE.finditer(head))
         if who:
             bio = bio[: who.start()]
         elif others:
@@ -227,6 +229,8 @@ TRIGGERS = {
     "with-guest": ("guest",), "guest-label": ("guest",), "host-label": ("host",),
     "hosted-by": ("hosted",), "our-guest": ("guest",), "guest-is": ("guest",),
 }  # fmt: skip
+# Every trigger word once: a sentence is searched for these first.
+_TRIGGER_WORDS = sorted({word for words in TRIGGERS.values() for word in words})
 # "Name - Role | topic, topic" (radio programme listings)
 _DASH_LINE = re.compile(
     rf"^(?P<name>{NAME})\s+[-–—]\s+(?P<bio>[^|]{{3,120}}?)\s*\|\s*(?P<rest>.*)$"
@@ -235,6 +239,8 @@ _ABOUT = re.compile(
     rf"\b(?:talks? about|talked about|discuss(?:es|ed|ing)?|profiles?|remembers?|"
     rf"pays? tribute to|looks? at|on the legacy of)\s+(?P<name>{NAME})"
 )
+# _ABOUT matches only where one of these (case-sensitive) occurs.
+_ABOUT_WORDS = ("about", "discuss", "profile", "remember", "tribute", "look", "legacy")
 _PRONOUN_BIO = re.compile(
     r"^(?:He|She|They)(?: is|'s| was| are|’s) (?P<bio>(?:a|an|the)\b[^.;]{3,200})"
 )
@@ -251,6 +257,29 @@ _STOP_AFTER_NAME = re.compile(r"\s+" + _STOP, re.IGNORECASE)
 _STOP_AFTER_BIO = re.compile(r",\s*" + _STOP + ".*$", re.IGNORECASE)
 
 
+# Patterns used in the loops below, compiled once.
+_WHO_IS = re.compile(r"^(?:who|which) (?:is|was)\s+")
+_WHO = re.compile(r"\s*,?\s*\b(?:who|which)\b")
+_AT_SITE = re.compile(r"\s*,?\s*(?:\bat\b|\(|\bhttps?:|\bwww\.)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9À-Þ])")
+_ABBREVIATION = re.compile(
+    r"(?:[A-Z]\.|Dr\.|Mr\.|Mrs\.|Ms\.|St\.|Prof\.|Jr\.|Sr\.|vs\.|[A-Z]\.[A-Z]\.|No\.|Vol\.|Ep\.)"
+)
+_ROLE_WORD = re.compile(r"[a-z-]{4,}(?:er|or|ist|ian|ant|ent)")
+_FIRST_NAME = re.compile(rf"[{_UP}][\w'’\-]+")
+_WORDS = re.compile(r"\S+\s+")
+_END_PUNCT = re.compile(r"[.!?]+$")
+_LEAD = re.compile(r"\s*(?:,\s*)?(?:and\b|&|as well as\b|plus\b)?\s*")
+_OF = re.compile(r"\s+((?:of|from|at) (?:the )?[^,]{3,80}?)(?=\s+(?:and|&)\s+|\s*,|$)")
+_IS_A = re.compile(r"\s+(?:is|was)\s+((?:a|an|the)\s.+)$")
+_NEXT_NAME = re.compile(rf",?\s+(?:and|&)\s+(?={NAME}\s*(?:,|$))")
+_GLUED = re.compile(r"(?<=[a-z0-9][.!?])(?=[A-Z][a-z])")
+# Patterns starting with a look-behind are tried at every position; these cheap tests
+# (what any match must contain) skip them for most texts.
+_SENTENCE_END_HINT = re.compile(r"[.!?][\"”’)]?\s")
+_GLUED_HINT = re.compile(r"[.!?][A-Z]")
+
+
 def _split_sentences(text: str) -> list[str]:
     """Sentences (and lines) of a text; abbreviations and initials don't end a sentence."""
     out: list[str] = []
@@ -258,16 +287,12 @@ def _split_sentences(text: str) -> list[str]:
         line = line.strip()
         if not line:
             continue
-        parts = re.split(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9À-Þ])", line)
+        parts = _SENTENCE_END.split(line) if _SENTENCE_END_HINT.search(line) else [line]
         buf = ""
         for part in parts:
             buf = f"{buf} {part}".strip() if buf else part
-            last = buf.split()[-1] if buf.split() else ""
-            if re.fullmatch(
-                r"(?:[A-Z]\.|Dr\.|Mr\.|Mrs\.|Ms\.|St\.|Prof\.|Jr\.|Sr\.|vs\.|"
-                r"[A-Z]\.[A-Z]\.|No\.|Vol\.|Ep\.)",
-                last,
-            ):
+            tail = buf.rsplit(None, 1)  # the last word: ["…", "word"], or [] for a blank
+            if tail and tail[-1].endswith(".") and _ABBREVIATION.fullmatch(tail[-1]):
                 continue
             out.append(buf)
             buf = ""
@@ -288,10 +313,7 @@ def _is_role_word(word: str) -> bool:
     low = _singular(word.lower().strip(","))
     if low in ROLE_NOUNS:
         return True
-    return (
-        low not in _NOT_ROLES
-        and re.fullmatch(r"[a-z-]{4,}(?:er|or|ist|ian|ant|ent)", low) is not None
-    )
+    return low not in _NOT_ROLES and _ROLE_WORD.fullmatch(low) is not None
 
 
 # Phrasings where the guest comes first, as the subject ("X joins Y", "X tells Y").
@@ -305,7 +327,7 @@ def _resolve_subject(text: str, recent: list[str]) -> list[tuple[str, str]]:
         return [(recent[0], "")]
     if subject == "They" and recent:
         return [(name, "") for name in recent]
-    if re.fullmatch(rf"[{_UP}][\w'’\-]+", subject):  # a first name used alone
+    if _FIRST_NAME.fullmatch(subject):  # a first name used alone
         for name in recent:
             if name.split()[0] == subject:
                 return [(name, "")]
@@ -316,7 +338,7 @@ def _resolve_subject(text: str, recent: list[str]) -> list[tuple[str, str]]:
 def _role_and_name(text: str, pos: int) -> tuple[list[str], re.Match[str]] | None:
     """A name at `pos`, possibly after a short description: "Prague-based security analyst
     Jiří Novák", "writer Hilary Mantel", "the economist Ann Lee"."""
-    words = re.findall(r"\S+\s+", text[pos : pos + 120])[:5]
+    words = _WORDS.findall(text[pos : pos + 120])[:5]
     offset = 0
     for k in range(len(words) + 1):
         lead = [w.strip() for w in words[:k]]
@@ -338,25 +360,25 @@ def _role_and_name(text: str, pos: int) -> tuple[list[str], re.Match[str]] | Non
 
 def _names_with_bios(text: str) -> list[tuple[str, str]]:
     """Read "A, bio, and B, bio" / "A and B" / "writer A" into (name, bio) pairs."""
-    return _parse_names(text)[0]
+    return list(_cached_parse_names(text)[0])
 
 
 def _names_before_verb(text: str) -> list[tuple[str, str]]:
     """The list of names that ends a text ("India faces a jobs crisis, and Vivek Kaul")."""
     for match in _NAME_RE.finditer(text):
-        found, complete = _parse_names(text[match.start() :])
+        found, complete = _cached_parse_names(text[match.start() :])
         if found and complete:
-            return found
+            return list(found)
     return []
 
 
 def _parse_names(text: str) -> tuple[list[tuple[str, str]], bool]:
     """(name, bio) pairs, and whether they took up the whole text."""
-    text = re.sub(r"[.!?]+$", "", text.strip())
+    text = _END_PUNCT.sub("", text.strip())
     found: list[tuple[str, str]] = []
     pos = 0
     while pos < len(text):
-        lead = re.match(r"\s*(?:,\s*)?(?:and\b|&|as well as\b|plus\b)?\s*", text[pos:])
+        lead = _LEAD.match(text[pos:])
         pos += lead.end() if lead else 0
         found_name = _role_and_name(text, pos)
         if found_name is None:
@@ -370,21 +392,21 @@ def _parse_names(text: str) -> tuple[list[tuple[str, str]], bool]:
             return found, False
         tail = text[pos:]
         # "Tamsin Okoro of the Eastside Growers Collective and beekeeper Luis Ferreira"
-        of = re.match(r"\s+((?:of|from|at) (?:the )?[^,]{3,80}?)(?=\s+(?:and|&)\s+|\s*,|$)", tail)
+        of = _OF.match(tail)
         if of:
             bio = f"{bio}, {of.group(1)}" if bio else of.group(1)
             pos += of.end()
             found.append((name, bio))
             continue
         # "Eric Lynch is a professional poker player …"
-        is_a = re.match(r"\s+(?:is|was)\s+((?:a|an|the)\s.+)$", tail)
+        is_a = _IS_A.match(tail)
         if is_a:
             found.append((name, is_a.group(1)))
             return found, True
         # An appositive: ", bio" up to ", and NAME", " and NAME," or the verb phrase after it.
         if tail.startswith(","):
             rest = _STOP_AFTER_BIO.sub("", tail[1:])
-            nxt = re.search(rf",?\s+(?:and|&)\s+(?={NAME}\s*(?:,|$))", rest)
+            nxt = _NEXT_NAME.search(rest)
             appositive = (rest[: nxt.start()] if nxt else rest).strip()
             if appositive and not _NAME_RE.fullmatch(appositive):
                 bio = f"{bio}, {appositive}" if bio else appositive
@@ -394,6 +416,13 @@ def _parse_names(text: str) -> tuple[list[tuple[str, str]], bool]:
                     return found, True
         found.append((name, bio))
     return found, True
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_parse_names(text: str) -> tuple[tuple[tuple[str, str], ...], bool]:
+    """`_parse_names`, remembered: the same hosts and guests are named episode after episode."""
+    found, complete = _parse_names(text)
+    return tuple(found), complete
 
 
 def _credit(
@@ -411,12 +440,17 @@ def extract(text: str, *, source: str = "description") -> Extraction:
     """Hosts, guests and mentioned people in a prose text (a page body or a description)."""
     result = Extraction()
     seen: dict[tuple[str, str], dict[str, Any]] = {}
-    sentences = _split_sentences(fix_glued(text))
+    # Only lines with a capital letter can name anyone (see below), and neither gluing nor
+    # sentence splitting crosses a line break: the other lines are never looked at.
+    lines = [line for line in text.split("\n") if _has_capital(line)]
+    sentences = _split_sentences(fix_glued("\n".join(lines)))
     last_guest: dict[str, Any] | None = None
-    recent: list[str] = []  # names in the sentence before, for "He joins…", "Prem joins…"
+    # The sentences read so far, for "He joins…", "Prem joins…": the names of the latest one
+    # that names anyone (worked out only when a phrasing needs them, which is rare).
+    earlier: list[str] = []
     for sentence in sentences:
-        named = [_strip_role_prefix(m.group(0))[0] for m in _NAME_RE.finditer(sentence)
-                 if _is_name(m.group(0))]  # fmt: skip
+        if not _has_capital(sentence):
+            continue  # every phrasing needs a name, "He", "She" or "They": all capitalised
         dash = _DASH_LINE.match(sentence)
         if dash and _is_name(dash.group("name")):
             _add(
@@ -429,8 +463,9 @@ def extract(text: str, *, source: str = "description") -> Extraction:
             last_guest["bio"], site = clean_bio(pronoun.group("bio"))
             last_guest["href"] = last_guest["href"] or site
         low = sentence.lower()
-        for evidence, pattern, confidence in PATTERNS:
-            if not any(word in low for word in TRIGGERS[evidence]):
+        present = {word for word in _TRIGGER_WORDS if word in low}
+        for evidence, pattern, confidence in PATTERNS if present else ():
+            if present.isdisjoint(TRIGGERS[evidence]):
                 continue  # a cheap test first: most sentences name no one
             match = pattern.search(sentence)
             if not match:
@@ -438,7 +473,7 @@ def extract(text: str, *, source: str = "description") -> Extraction:
             groups = match.groupdict()
             guests = _names_with_bios(groups["guests"]) if groups.get("guests") else []
             if not guests and evidence in _GUEST_FIRST and groups.get("guests"):
-                guests = _resolve_subject(groups["guests"], recent)
+                guests = _resolve_subject(groups["guests"], _recent_names(earlier))
             if "guests" in groups and not guests:
                 continue  # the phrasing matched but named nobody: try the next one
             for name, bio in guests:
@@ -448,11 +483,12 @@ def extract(text: str, *, source: str = "description") -> Extraction:
                 for name, _bio in _names_with_bios(hosts):
                     _add(seen, _credit(name, "host", "", evidence, confidence, source))
             break
-        for about in _ABOUT.finditer(sentence):
-            name = about.group("name")
-            if _is_name(name) and name not in result.mentions:
-                result.mentions.append(clean_line(name))
-        recent = named or recent
+        if any(word in sentence for word in _ABOUT_WORDS):
+            for about in _ABOUT.finditer(sentence):
+                name = about.group("name")
+                if _is_name(name) and name not in result.mentions:
+                    result.mentions.append(clean_line(name))
+        earlier.append(sentence)
     credits = list(seen.values())
     if any(c["evidence"] not in _WEAK for c in credits):
         credits = [c for c in credits if c["evidence"] not in _WEAK]
@@ -460,6 +496,31 @@ def extract(text: str, *, source: str = "description") -> Extraction:
     result.credits = credits
     result.mentions = [m for m in result.mentions if person_key(m) not in credited]
     return result
+
+
+def _has_capital(text: str) -> bool:
+    """Whether a text holds a character that a name can start with."""
+    if text.isascii() and text.islower():
+        return False
+    return _CAPITAL.search(text) is not None
+
+
+def _named(sentence: str) -> list[str]:
+    """The people a sentence names (role words dropped)."""
+    return [
+        _strip_role_prefix(m.group(0))[0]
+        for m in _NAME_RE.finditer(sentence)
+        if _is_name(m.group(0))
+    ]
+
+
+def _recent_names(earlier: list[str]) -> list[str]:
+    """The names in the latest of these sentences that names anyone ([] if none does)."""
+    for sentence in reversed(earlier):
+        names = _named(sentence)
+        if names:
+            return names
+    return []
 
 
 def _add(seen: dict[tuple[str, str], dict[str, Any]], credit: dict[str, Any]) -> dict[str, Any]:
@@ -482,7 +543,7 @@ def fix_glued(text: str) -> str:
     >>> fix_glued("the summit.The US and Russia")
     'the summit. The US and Russia'
     """
-    return re.sub(r"(?<=[a-z0-9][.!?])(?=[A-Z][a-z])", " ", text)
+    return _GLUED.sub(" ", text) if _GLUED_HINT.search(text) else text
 
 
 def tag_people(tags: list[str]) -> tuple[list[str], list[str]]:

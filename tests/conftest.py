@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from typer.testing import CliRunner
 
 from catalog.cli import app
@@ -19,6 +20,11 @@ FEEDS = DATA / "feeds"
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT / "bench"))  # feedgen: the generator shared with the benchmarks
 CORPUS = SHARED / "corpus"
+
+# In CI ($CI set) property tests use fixed examples: a red build is then reproducible.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
 # CATALOG_TEST_BACKEND=sqlite runs the CLI tests against SQLite catalogs (see tests/README).

@@ -17,7 +17,7 @@ def refresh_show(store: Store, show_id: str) -> int:
     """
     show = store.get("shows", show_id) or {}
     # The stored documents themselves (read-only, not copied): only changed ones are copied.
-    episodes = [ep for ep in store.scan("episodes") if ep.get("show_id") == show_id]
+    episodes = store.show_episodes(show_id)
     summaries: dict[str, dict[str, Any]] = {}
     for ep in episodes:
         sid = ep.get("summary_id")

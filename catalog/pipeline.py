@@ -469,7 +469,7 @@ def _merge(
     row.show_id, row.show_title = show["id"], show.get("title")
 
     # The stored documents themselves (read-only: matches are copied before they change).
-    existing = [ep for ep in store.scan("episodes") if ep.get("show_id") == show["id"]]
+    existing = store.show_episodes(show["id"])
     by_guid = {e["guid"]: e for e in existing if e.get("guid")}
     by_enc = {e["enclosures"][0]["url"]: e for e in existing if e.get("enclosures")}
     by_title = {

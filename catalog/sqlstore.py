@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS docs (
 CREATE TABLE IF NOT EXISTS episodes (
     n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, show_id TEXT, published TEXT,
     guid TEXT, summary_id TEXT, duration REAL, body TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS episodes_show ON episodes (show_id);
+CREATE INDEX IF NOT EXISTS episodes_show ON episodes (show_id, published);
 CREATE INDEX IF NOT EXISTS episodes_newest ON episodes (published DESC, id);
 CREATE INDEX IF NOT EXISTS episodes_guid ON episodes (guid);
 CREATE INDEX IF NOT EXISTS episodes_summary ON episodes (summary_id);
@@ -346,6 +346,10 @@ class SQLiteStore:
             return self.all("episodes")
         rows = self._rows("SELECT body FROM episodes WHERE show_id = ? ORDER BY n", (show_id,))
         return [json.loads(body) for (body,) in rows]
+
+    def show_episodes(self, show_id: str) -> list[dict[str, Any]]:
+        """One show's episodes (fresh objects, through the show index)."""
+        return self.episodes(show_id)
 
     def guid_owners(self, guids: set[str]) -> dict[str, int]:
         """For each show, how many of these item guids its episodes carry."""

@@ -237,6 +237,10 @@ class TinyStore:
             return self.all("episodes")
         return _copy([d for d in self._raw("episodes") if d.get("show_id") == show_id])
 
+    def show_episodes(self, show_id: str) -> list[dict[str, Any]]:
+        """The stored documents of one show's episodes, not copied: READ-ONLY."""
+        return [d for d in self._raw("episodes") if d.get("show_id") == show_id]
+
     def guid_owners(self, guids: set[str]) -> dict[str, int]:
         """For each show, how many of these item guids its episodes carry."""
         owners: dict[str, int] = {}

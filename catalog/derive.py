@@ -15,9 +15,15 @@ def refresh_show(store: Store, show_id: str) -> int:
 
     Runs inside the caller's transaction (no write of its own beyond `put`).
     """
+    changed = derived(store, show_id, store.show_episodes(show_id))
+    store.put("episodes", changed)
+    return len(changed)
+
+
+def derived(store: Store, show_id: str, episodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The show's episodes whose derived fields (credits, mentions, topics) change, as new
+    documents; `episodes` is every episode of the show (read-only: changed ones are copied)."""
     show = store.get("shows", show_id) or {}
-    # The stored documents themselves (read-only, not copied): only changed ones are copied.
-    episodes = store.show_episodes(show_id)
     summaries: dict[str, dict[str, Any]] = {}
     for ep in episodes:
         sid = ep.get("summary_id")
@@ -45,5 +51,4 @@ def refresh_show(store: Store, show_id: str) -> int:
         topics = list(summary.get("topics") or [])
         if (ep.get("credits"), ep.get("mentions"), ep.get("topics")) != (credits, mentions, topics):
             changed.append(dict(ep, credits=credits, mentions=mentions, topics=topics))
-    store.put("episodes", changed)
-    return len(changed)
+    return changed

@@ -170,7 +170,7 @@ def fetch_url(
             body = _read_capped(response, current, settings.max_bytes)
             resp_headers = {k.lower(): v for k, v in response.headers.items()}
         expected = resp_headers.get("content-length", "").strip()
-        if expected.isdigit() and len(body) < int(expected):
+        if expected.isascii() and expected.isdigit() and len(body) < int(expected):
             # http.client returns a short body silently; half a feed would mark episodes absent
             raise FetchError(
                 f"{current}: the response ended early ({len(body)} of {expected} bytes)"

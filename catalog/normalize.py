@@ -244,13 +244,20 @@ def parse_duration(value: object) -> int | float | None:
 
 
 def parse_int(value: object) -> int | None:
-    """A non-negative integer from a feed string ("12", " 3 "), else None."""
+    """A non-negative integer from a feed string ("12", " 3 "), else None.
+
+    >>> parse_int(" 12 "), parse_int("²"), parse_int("-1")
+    (12, None, None)
+    """
     if value is None:
         return None
     text = str(value).strip()
     if not text.isdigit():
         return None
-    return int(text)
+    try:
+        return int(text)
+    except ValueError:  # digits int() does not read, such as "²"
+        return None
 
 
 def parse_explicit(value: object) -> bool | None:

@@ -517,8 +517,13 @@ def _merge(
             out.append(dict(ep, absent_since=stamp))
             row.absent += 1
     store.put("shows", [show])
-    store.put("episodes", out)
-    derive.refresh_show(store, show["id"])
+    # One write of the episodes: the merged ones with their derived fields, and any other
+    # episode of the show whose derived fields change (regular hosts may have changed).
+    final = {doc["id"]: doc for doc in out}
+    show_now = [final.pop(ep["id"], ep) for ep in existing] + list(final.values())
+    final = {doc["id"]: doc for doc in out}
+    final.update((doc["id"], doc) for doc in derive.derived(store, show["id"], show_now))
+    store.put("episodes", list(final.values()))
 
 
 def _split_credit_inputs(ep: dict[str, Any]) -> None:

@@ -171,7 +171,7 @@ class SQLiteStore:
             if not conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
                 return  # another process's brand-new file, not yet written: _create is safe
             row = None
-        if row is None or not str(row[0]).isdigit():
+        if row is None or not (str(row[0]).isascii() and str(row[0]).isdigit()):
             raise StoreError(f"{self.path}: not a catalog file (no schema version)")
         version = int(row[0])
         if version > SCHEMA_VERSION:
@@ -538,13 +538,16 @@ class SQLiteStore:
                 "duration = ?, body = ? WHERE n = ?",
                 (*columns, n),
             )
+            if old_body == body:
+                continue  # nothing changed: neither do the indexes
             before = json.loads(old_body)
-            rows = _credit_rows(n, doc)
-            if _credit_rows(n, before) != rows:  # a re-ingest mostly changes neither
+            if before.get("credits") != doc.get("credits"):  # a re-ingest mostly changes neither
                 conn.execute("DELETE FROM credits WHERE episode = ?", (n,))
-                conn.executemany("INSERT INTO credits VALUES (?, ?, ?, ?, ?)", rows)
-            text, old_text = episode_text(doc), episode_text(before)
-            if text != old_text:
+                conn.executemany("INSERT INTO credits VALUES (?, ?, ?, ?, ?)", _credit_rows(n, doc))
+            same_text = (before.get("title"), before.get("description")) == (
+                doc.get("title"), doc.get("description"))  # fmt: skip
+            text, old_text = ("", "") if same_text else (episode_text(doc), episode_text(before))
+            if not same_text:
                 conn.execute(
                     "INSERT INTO episode_text (episode_text, rowid, text) VALUES ('delete', ?, ?)",
                     (n, old_text),

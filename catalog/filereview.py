@@ -38,24 +38,12 @@ def log(
     reason: str,
 ) -> dict[str, Any]:
     """Record a decision about a file in the decision log (numbered with the summaries')."""
-    entry = {
-        "id": str(store.count("decisions") + 1),
-        "kind": "file",
-        "time": datetime_to_iso(now),
-        "file_id": doc["id"],
-        "summary_id": None,
-        "title": audio.file_title(doc["info"]),
-        "summary_title": None,
-        "action": action,
-        "episode_id": doc.get("episode_id"),
-        "state": doc.get("state"),
-        "score": doc.get("score"),
-        "reason": reason,
-        "previous": previous,
-        "undone": False,
-    }
-    store.put("decisions", [entry])
-    return entry
+    from catalog import review
+
+    return review.log(store, now, doc, action, previous, reason=reason, fields={
+        "kind": "file", "file_id": doc["id"], "summary_id": None,
+        "title": audio.file_title(doc["info"]), "summary_title": None,
+    })  # fmt: skip
 
 
 def decide(

@@ -260,14 +260,16 @@ def log(
     previous: dict[str, Any],
     *,
     reason: str,
+    fields: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Record a decision (what, when, why, and the state before it, for undo)."""
+    """Record a decision (what, when, why, and the state before it, for undo) about a
+    summary, or, with `fields` naming it, about another kind of document."""
     number = store.count("decisions") + 1
     entry = {
         "id": str(number), "time": datetime_to_iso(now), "summary_id": doc["id"],
         "summary_title": doc.get("title"), "action": action, "episode_id": doc.get("episode_id"),
         "state": doc.get("state"), "score": doc.get("score"), "reason": reason,
-        "previous": previous, "undone": False,
+        "previous": previous, "undone": False, **(fields or {}),
     }  # fmt: skip
     store.put("decisions", [entry])
     return entry

@@ -122,7 +122,8 @@ def file_title(info: Mapping[str, Any]) -> str:
 # -- credits ---------------------------------------------------------------------------------
 _FEAT = re.compile(r"\s+(?:feat\.?|ft\.|featuring)\s+(?P<names>.+)$", re.I)
 _TITLE_GUESTS = re.compile(
-    r"(?:\s|^|[(\[])(?:with|w/|feat\.?|ft\.|featuring|guests?:)\s+(?P<names>[^|()\[\]:–—]+?)"
+    r"(?:\s|^|[(\[])(?:(?:with|w/|feat\.?|ft\.|featuring)\s+(?:guests?:\s*)?|guests?:\s+)"
+    r"(?P<names>[^|()\[\]:–—]+?)"
     r"\s*(?:$|[|()\[\]:–—]|\s-\s)",
     re.I,
 )
@@ -168,6 +169,8 @@ def title_guests(title: str) -> list[str]:
     ['Ann Lee', 'Bo Roe']
     >>> title_guests("Cooking with Gas")
     []
+    >>> title_guests("Night Shift with Guest: Rosa Okafor")
+    ['Rosa Okafor']
     """
     out: list[str] = []
     for found in _TITLE_GUESTS.finditer(title or ""):

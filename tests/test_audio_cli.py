@@ -240,6 +240,18 @@ def test_interactive_review_of_a_file(cli, library: Path) -> None:
     assert file_id
 
 
+def test_interactive_review_searches_and_picks_for_a_file(cli, library: Path) -> None:
+    _uncertain(cli, library)
+    target = cli("list", "title:streetcar", "--ids").stdout.strip()
+    result = cli.runner.invoke(
+        __import__("catalog.cli", fromlist=["app"]).app, ["match", "review"],
+        input="s\nstreetcar\n1\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert target in cli("list", "has:file", "--ids").stdout.split()
+    assert cli.json("match", "log")[-1]["action"] == "accept"
+
+
 def test_match_set_attaches_a_file_by_hand(cli, library: Path) -> None:
     file_id = _uncertain(cli, library)
     target = cli("list", "title:streetcar", "--ids").stdout.strip()

@@ -18,6 +18,7 @@ from catalog.cli.common import (
     now,
     open_store,
     progress_bar,
+    review_loop,
     user_errors,
 )
 from catalog.errors import UsageError
@@ -225,56 +226,23 @@ def review_interactive(
     candidates_table: Callable[..., Any],
 ) -> bool:
     """Go through the files waiting for review; False when the person quits."""
-    from rich.markup import escape
-    from rich.prompt import Prompt
-
     from catalog import audio, filereview, ui_audio
+    from catalog.scan import lookup
 
-    console = settings.out
-    for n, doc in enumerate(queue, 1):
-        candidates = doc.get("candidates") or []
-        while True:
-            console.rule(f"file {n} of {len(queue)}")
-            console.print(ui_audio.file_panel(doc))
-            console.print(
-                candidates_table(store, candidates, settings) if candidates else "no candidates"
-            )
-            choices = ["a", "s", "k", "u", "q"] + [str(i) for i in range(1, len(candidates) + 1)]
-            answer = Prompt.ask(
-                escape("[a]ccept #1, pick 1-5, [s]earch, s[k]ip, [u]nmatched (local), [q]uit"),
-                choices=choices,
-                default="k",
-                show_choices=False,
-                console=console,
-            )
-            if answer == "q":
-                return False
-            if answer == "k":
-                break
-            if answer == "u":
-                filereview.decide(store, doc["id"], "reject", now=now(), reason="marked unmatched")
-                break
-            if answer == "s":
-                from catalog.scan import lookup
+    def show(n: int, doc: dict[str, Any], candidates: list[dict[str, Any]]) -> None:
+        settings.out.rule(f"file {n} of {len(queue)}")
+        settings.out.print(ui_audio.file_panel(doc))
+        settings.out.print(
+            candidates_table(store, candidates, settings) if candidates else "no candidates"
+        )
 
-                text = Prompt.ask("search episode titles", console=console)
-                found = audio.attach(
-                    dict(doc["info"], title=text),
-                    lookup(store),
-                    audio.Thresholds(auto=2.0, review=0.0),
-                )
-                candidates = found.candidates
-                continue
-            if not candidates:
-                continue
-            pick = 0 if answer == "a" else int(answer) - 1
-            filereview.decide(
-                store,
-                doc["id"],
-                "accept",
-                now=now(),
-                episode_id=candidates[pick]["episode_id"],
-                reason=f"picked candidate {pick + 1} in review",
-            )
-            break
-    return True
+    def search(doc: dict[str, Any], text: str) -> list[dict[str, Any]]:
+        found = audio.attach(dict(doc["info"], title=text), lookup(store),
+                             audio.Thresholds(auto=2.0, review=0.0))  # fmt: skip
+        return list(found.candidates)
+
+    return review_loop(
+        settings, queue, show=show, search=search, unmatched="unmatched (local)",
+        decide=lambda doc_id, action, **kw: filereview.decide(store, doc_id, action, now=now(),
+                                                              **kw),
+    )  # fmt: skip

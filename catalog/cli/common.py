@@ -229,6 +229,53 @@ def progress_bar(settings: Settings, label: str, quiet: bool) -> Iterator[Any]:
         bar.stop()
 
 
+def review_loop(
+    settings: Settings,
+    queue: list[dict[str, Any]],
+    *,
+    show: Callable[[int, dict[str, Any], list[dict[str, Any]]], None],
+    decide: Callable[..., Any],
+    search: Callable[[dict[str, Any], str], list[dict[str, Any]]],
+    unmatched: str = "unmatched",
+) -> bool:
+    """Go through uncertain matches one by one: accept #1, pick a candidate, search, skip,
+    mark unmatched, or quit (False when the person quits). `show(n, doc, candidates)` draws
+    one, `decide(doc_id, action, **kw)` records a choice, `search(doc, text)` finds more."""
+    from rich.markup import escape
+    from rich.prompt import Prompt
+
+    console = settings.out
+    for n, doc in enumerate(queue, 1):
+        candidates = doc.get("candidates") or []
+        while True:
+            show(n, doc, candidates)
+            choices = ["a", "s", "k", "u", "q"] + [str(i) for i in range(1, len(candidates) + 1)]
+            answer = Prompt.ask(
+                escape(f"[a]ccept #1, pick 1-5, [s]earch, s[k]ip, [u]{unmatched[1:]}, [q]uit"),
+                choices=choices,
+                default="k",
+                show_choices=False,
+                console=console,
+            )
+            if answer == "q":
+                return False
+            if answer == "k":
+                break
+            if answer == "u":
+                decide(doc["id"], "reject", reason="marked unmatched")
+                break
+            if answer == "s":
+                candidates = search(doc, Prompt.ask("search episode titles", console=console))
+                continue
+            if not candidates:
+                continue
+            pick = 0 if answer == "a" else int(answer) - 1
+            decide(doc["id"], "accept", episode_id=candidates[pick]["episode_id"],
+                   reason=f"picked candidate {pick + 1} in review")  # fmt: skip
+            break
+    return True
+
+
 def emit_json(data: Any) -> None:
     """JSON on stdout: UTF-8 text, with the C1 controls and bidi/format marks escaped as
     \\uXXXX (JSON itself escapes the C0 controls), so a terminal never acts on them."""

@@ -15,6 +15,7 @@ from catalog.cli.common import (
     get_settings,
     now,
     open_store,
+    review_loop,
     user_errors,
 )
 from catalog.errors import NotFoundError, UsageError
@@ -266,8 +267,6 @@ def review_queue(
 
 
 def _interactive(settings: Settings, store: Any, queue: list[dict[str, Any]]) -> bool:
-    from rich.markup import escape
-    from rich.prompt import Prompt
     from rich.table import Table
 
     from catalog import match as mt
@@ -275,59 +274,33 @@ def _interactive(settings: Settings, store: Any, queue: list[dict[str, Any]]) ->
     from catalog import ui
 
     console = settings.out
-    for n, doc in enumerate(queue, 1):
-        candidates = doc.get("candidates") or []
-        while True:
-            console.rule(f"{n} of {len(queue)}")
-            panel = ui.summary_panel(doc, body_chars=600)
-            wide = console.width >= 140  # the page and its candidates side by side
-            width = (console.width * 3) // 5 - 2 if wide else None
-            table = (_candidates(store, candidates, settings, width) if candidates
-                     else "no candidates")  # fmt: skip
-            if wide:
-                grid = Table.grid(padding=(0, 2))
-                grid.add_column(ratio=2)
-                grid.add_column(ratio=3)
-                grid.add_row(panel, table)
-                console.print(grid)
-            else:
-                console.print(panel)
-                console.print(table)
-            choices = ["a", "s", "k", "u", "q"] + [str(i) for i in range(1, len(candidates) + 1)]
-            answer = Prompt.ask(
-                escape("[a]ccept #1, pick 1-5, [s]earch, s[k]ip, [u]nmatched, [q]uit"),
-                choices=choices,
-                default="k",
-                show_choices=False,
-                console=console,
-            )
-            if answer == "q":
-                return False
-            if answer == "k":
-                break
-            if answer == "u":
-                rv.decide(store, doc["id"], "reject", now=now(), reason="marked unmatched")
-                break
-            if answer == "s":
-                text = Prompt.ask("search episode titles", console=console)
-                index = mt.EpisodeIndex(store.episodes())
-                candidates = [{"episode_id": c.episode_id, "score": c.score,
-                               "reasons": c.reasons}
-                              for c in mt.search(text, index, doc)]  # fmt: skip
-                continue
-            pick = 0 if answer == "a" else int(answer) - 1
-            if not candidates:
-                continue
-            rv.decide(
-                store,
-                doc["id"],
-                "accept",
-                now=now(),
-                episode_id=candidates[pick]["episode_id"],
-                reason=f"picked candidate {pick + 1} in review",
-            )
-            break
-    return True
+
+    def show(n: int, doc: dict[str, Any], candidates: list[dict[str, Any]]) -> None:
+        console.rule(f"{n} of {len(queue)}")
+        panel = ui.summary_panel(doc, body_chars=600)
+        wide = console.width >= 140  # the page and its candidates side by side
+        width = (console.width * 3) // 5 - 2 if wide else None
+        table = (_candidates(store, candidates, settings, width) if candidates
+                 else "no candidates")  # fmt: skip
+        if wide:
+            grid = Table.grid(padding=(0, 2))
+            grid.add_column(ratio=2)
+            grid.add_column(ratio=3)
+            grid.add_row(panel, table)
+            console.print(grid)
+        else:
+            console.print(panel)
+            console.print(table)
+
+    def search(doc: dict[str, Any], text: str) -> list[dict[str, Any]]:
+        index = mt.EpisodeIndex(store.episodes())
+        return [{"episode_id": c.episode_id, "score": c.score, "reasons": c.reasons}
+                for c in mt.search(text, index, doc)]  # fmt: skip
+
+    return review_loop(
+        settings, queue, show=show, search=search,
+        decide=lambda doc_id, action, **kw: rv.decide(store, doc_id, action, now=now(), **kw),
+    )  # fmt: skip
 
 
 @match_app.command("log")

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from catalog.errors import UsageError
+from catalog.errors import StoreError, UsageError
 
 if TYPE_CHECKING:
     from catalog.query import Plan
@@ -94,6 +94,15 @@ def copy_catalog(source: Store, target: Store) -> dict[str, int]:
             target.put(table, docs)
             counts[table] = len(docs)
     return counts
+
+
+def check_unique(table: str, docs: list[dict[str, Any]]) -> None:
+    """StoreError when one write carries two documents with the same id."""
+    seen: set[str] = set()
+    for doc in docs:
+        if doc["id"] in seen:
+            raise StoreError(f"duplicate id {doc['id']} in one write to {table}")
+        seen.add(doc["id"])
 
 
 def iter_chunks(items: list[Any], size: int) -> Iterator[list[Any]]:

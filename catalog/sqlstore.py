@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from catalog import __version__
-from catalog.backend import TABLES, Predicate, iter_chunks
+from catalog.backend import TABLES, Predicate, check_unique, iter_chunks
 from catalog.errors import NotFoundError, SchemaError, StoreError
 from catalog.normalize import HOST_ROLES, fold, person_key
 from catalog.schema import SCHEMA_VERSION
@@ -468,11 +468,7 @@ class SQLiteStore:
         docs = list(docs)
         if not docs:
             return
-        seen: set[str] = set()
-        for doc in docs:
-            if doc["id"] in seen:
-                raise StoreError(f"duplicate id {doc['id']} in one write to {table}")
-            seen.add(doc["id"])
+        check_unique(table, docs)
         with self.transaction():
             conn = self._conn
             assert conn is not None

@@ -28,7 +28,7 @@ from tinydb.storages import Storage
 from tinydb.table import Document
 
 from catalog import __version__
-from catalog.backend import TABLES, Predicate
+from catalog.backend import TABLES, Predicate, check_unique
 from catalog.errors import NotFoundError, SchemaError, StoreError
 from catalog.normalize import person_key
 from catalog.schema import SCHEMA_VERSION
@@ -333,11 +333,7 @@ class TinyStore:
         docs = list(docs)
         if not docs:
             return
-        seen: set[str] = set()
-        for doc in docs:
-            if doc["id"] in seen:
-                raise StoreError(f"duplicate id {doc['id']} in one write to {table}")
-            seen.add(doc["id"])
+        check_unique(table, docs)
         with self.transaction():
             index = self._table_index(table)
             tbl = self._db.table(table)

@@ -8,6 +8,31 @@ from typing import Any
 from catalog.normalize import HOST_ROLES
 
 
+# Prose credits (description, summary page, audio tags) below this confidence are only
+# *suggested*: kept apart from `credits`, shown as such, and offered for review.
+SUGGEST_BELOW = 0.6
+_PROSE = {"description", "summary", "tags"}
+
+
+def split_suggested(
+    credits: list[dict[str, Any]], *, below: float = SUGGEST_BELOW
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(credits, suggested): a credit whose every source is prose and whose confidence is
+    under `below` is a suggestion, not a credit (feed tags, manual fixes and show hosts stay).
+
+    >>> split_suggested([{"sources": ["description"], "confidence": 0.4},
+    ...                  {"sources": ["feed"], "confidence": 0.4}])[1]
+    [{'sources': ['description'], 'confidence': 0.4}]
+    """
+    kept: list[dict[str, Any]] = []
+    suggested: list[dict[str, Any]] = []
+    for credit in credits:
+        prose = set(credit.get("sources") or []) <= _PROSE
+        weak = float(credit.get("confidence") or 0.0) < below
+        (suggested if prose and weak else kept).append(credit)
+    return kept, suggested
+
+
 def role_class(role: str) -> str:
     """'host' for host, co-host and guest host; the role itself otherwise."""
     return "host" if role in HOST_ROLES else role

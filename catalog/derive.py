@@ -20,9 +20,21 @@ def refresh_show(store: Store, show_id: str) -> int:
     return len(changed)
 
 
-def derived(store: Store, show_id: str, episodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The show's episodes whose derived fields (credits, mentions, topics) change, as new
-    documents; `episodes` is every episode of the show (read-only: changed ones are copied)."""
+# The fields derived from an episode's inputs. `suggested_credits` are prose credits too
+# uncertain to count (credits.split_suggested): `catalog people review` decides them.
+_DERIVED = ("credits", "suggested_credits", "mentions", "topics")
+
+
+def derived(
+    store: Store,
+    show_id: str,
+    episodes: list[dict[str, Any]],
+    *,
+    suggest_below: float = credits_mod.SUGGEST_BELOW,
+) -> list[dict[str, Any]]:
+    """The show's episodes whose derived fields (credits, suggested credits, mentions,
+    topics) change, as new documents; `episodes` is every episode of the show (read-only:
+    changed ones are copied)."""
     show = store.get("shows", show_id) or {}
     summaries: dict[str, dict[str, Any]] = {}
     for ep in episodes:
@@ -42,13 +54,15 @@ def derived(store: Store, show_id: str, episodes: list[dict[str, Any]]) -> list[
     for ep in episodes:
         summary = summaries.get(ep.get("summary_id") or "") or {}
         inputs = ep.get("credit_inputs") or {}
-        credits = credits_mod.merge_credits(inputs, summary.get("credits") or [], hosts)
-        credited = {c["key"] for c in credits}
+        merged = credits_mod.merge_credits(inputs, summary.get("credits") or [], hosts)
+        credits, suggested = credits_mod.split_suggested(merged, below=suggest_below)
+        credited = {c["key"] for c in merged}
         mentions: list[str] = []
         for name in [*(summary.get("mentions") or []), *(inputs.get("mentions") or [])]:
             if person_key(name) not in credited and name not in mentions:
                 mentions.append(name)
         topics = list(summary.get("topics") or [])
-        if (ep.get("credits"), ep.get("mentions"), ep.get("topics")) != (credits, mentions, topics):
-            changed.append(dict(ep, credits=credits, mentions=mentions, topics=topics))
+        now = (credits, suggested, mentions, topics)
+        if tuple(ep.get(k) for k in _DERIVED) != now:
+            changed.append(dict(ep, **dict(zip(_DERIVED, now, strict=True))))
     return changed

@@ -279,8 +279,7 @@ def test_json_shape_is_stable(cli) -> None:
         "description_html", "content_html", "enclosures", "image", "explicit", "episode",
         "season", "episode_type", "author", "keywords", "credits", "transcripts", "chapters",
         "first_seen", "last_seen", "updated_at", "absent_since", "credit_inputs", "mentions",
-        "summary_id",
-        "topics",
+        "summary_id", "topics", "suggested_credits",
     }  # fmt: skip
     for ep in cli.json("list"):
         assert set(ep) == keys

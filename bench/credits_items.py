@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from catalog import feeds, normalize  # noqa: E402
+from catalog import feeds, normalize
 
 
 def items(path: Path) -> list[dict[str, object]]:

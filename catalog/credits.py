@@ -7,7 +7,6 @@ from typing import Any
 
 from catalog.normalize import HOST_ROLES
 
-
 # Prose credits (description, summary page, audio tags) below this confidence are only
 # *suggested*: kept apart from `credits`, shown as such, and offered for review.
 SUGGEST_BELOW = 0.6

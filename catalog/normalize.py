@@ -307,23 +307,49 @@ def datetime_to_iso(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# Honorifics and ranks dropped from the start of a key ("Sir Tim Rice" is "tim rice"), but
+# only while two words remain: "Mr Smith" and "Mrs Smith" stay two people, "Lady Gaga" whole.
 _TITLES = {
-    "dr", "mr", "mrs", "ms", "miss", "prof", "professor", "sir", "dame", "rev", "fr", "lt",
-    "gen", "col", "maj", "capt", "cpt", "brig", "adm", "sgt", "cmdr", "hon",
+    "dr", "mr", "mrs", "ms", "mx", "miss", "prof", "professor", "sir", "dame", "lord", "lady",
+    "rev", "rabbi", "fr", "lt", "gen", "col", "maj", "capt", "cpt", "brig", "adm", "sgt",
+    "cmdr", "hon",
 }  # fmt: skip
+# A nickname in quotes between the given names and the rest: 'Matthew "Matt" Rorie'. The
+# quotes must stand apart from the words (an apostrophe inside O'Brien is no quote).
+_NICKNAME = re.compile(
+    r"(?:^|(?<=\s))[\"\u201c\u201d\u201e\u00ab'\u2018\u2019]"
+    r"([^\"\u201c\u201d\u201e\u00ab\u00bb'\u2018\u2019]+)"
+    r"[\"\u201c\u201d\u00bb'\u2018\u2019](?=\s|$)"
+)
+# Bump when the rules below change: stored keys were made by them (`catalog people rekey`
+# re-keys a catalog, and SQLite rebuilds its person index; see sqlstore.INDEX_VERSION).
+PERSON_KEY_VERSION = 2
 
 
 def person_key(name: str) -> str:
     """A normalised key for matching the same person across spellings.
 
-    Case, accents, punctuation and honorifics are ignored; "Last, First" is turned around.
+    Case, accents, punctuation and honorifics are ignored; "Last, First" is turned around;
+    a one-word nickname in quotes stands for the given names, a longer one is left out.
 
     >>> person_key("Dr. Jośeph  Davís"), person_key("Davis, Joseph")
     ('joseph davis', 'joseph davis')
+    >>> person_key('Matthew "Matt" Rorie'), person_key("Sir Tim Rice")
+    ('matt rorie', 'tim rice')
+    >>> person_key("Mrs Smith"), person_key("Lady Gaga"), person_key("Patrick O'Brien")
+    ('mrs smith', 'lady gaga', 'patrick o brien')
     """
     if type(name) is str:
         return _cached_person_key(name)
     return _person_key(name)
+
+
+def _key_words(text: str, keep: int = 2) -> list[str]:
+    """The folded words, leading honorifics dropped while more than `keep` words remain."""
+    words = _PUNCT.sub(" ", fold(text)).split()
+    while len(words) > keep and words[0] in _TITLES:
+        words = words[1:]
+    return words
 
 
 def _person_key(name: str) -> str:
@@ -332,12 +358,30 @@ def _person_key(name: str) -> str:
         last, first = (p.strip() for p in text.split(","))
         if first and last and " " not in last and first.lower().rstrip(".") not in {"jr", "sr"}:
             text = f"{first} {last}"
+    nick = _NICKNAME.search(text)
+    if nick is not None:
+        given, rest = text[: nick.start()], _key_words(text[nick.end() :], keep=0)
+        nickname = _key_words(nick.group(1), keep=0)
+        if _key_words(given) and rest:  # the nickname replaces the given names and titles
+            names = nickname if len(nickname) == 1 else _key_words(given, keep=0)
+            return " ".join([*names, *rest])
+    return " ".join(_key_words(text))
+
+
+def legacy_person_key(name: str) -> str:
+    """The key as PERSON_KEY_VERSION 1 made it (for re-keying old catalogs only)."""
+    text = clean_line(name)
+    if text.count(",") == 1:
+        last, first = (p.strip() for p in text.split(","))
+        if first and last and " " not in last and first.lower().rstrip(".") not in {"jr", "sr"}:
+            text = f"{first} {last}"
     words = _PUNCT.sub(" ", fold(text)).split()
-    while words and words[0] in _TITLES and len(words) > 1:
+    while words and words[0] in _LEGACY_TITLES and len(words) > 1:
         words = words[1:]
     return " ".join(words)
 
 
+_LEGACY_TITLES = _TITLES - {"mx", "lord", "lady", "rabbi"}
 _PUNCT = re.compile(r"[^\w\s]")
 # The same hosts and guests come back episode after episode.
 _cached_person_key = functools.lru_cache(maxsize=8192)(_person_key)

@@ -27,15 +27,16 @@ from typing import TYPE_CHECKING, Any
 from catalog import __version__
 from catalog.backend import TABLES, Predicate, check_unique, iter_chunks
 from catalog.errors import NotFoundError, SchemaError, StoreError
-from catalog.normalize import HOST_ROLES, fold, person_key
+from catalog.normalize import HOST_ROLES, PERSON_KEY_VERSION, fold, person_key
 from catalog.schema import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from catalog.query import Cond, Plan
 
 # The derived columns and folded texts depend on our folding rules (bump the first part when
-# they change) and on Python's Unicode tables: when either differs, the indexes are rebuilt.
-INDEX_VERSION = f"1:{unicodedata.unidata_version}"
+# they change), on the person-key rules (keyless credits are indexed by `person_key`) and on
+# Python's Unicode tables: when any differs, the indexes are rebuilt.
+INDEX_VERSION = f"1.{PERSON_KEY_VERSION}:{unicodedata.unidata_version}"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

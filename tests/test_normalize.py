@@ -111,10 +111,30 @@ def test_clean_line_strips_controls_and_bidi(raw: str, clean: str) -> None:
         ("Prof Jiří Novák", "jiri novak"),
         ("Martin Luther King, Jr.", "martin luther king jr"),
         ("Dr.", "dr"),
+        # one person, one key: nicknames in quotes and honorifics
+        ('Matthew "Matt" Rorie', "matt rorie"),
+        ("Matt Rorie", "matt rorie"),
+        ("Rorie, Matthew \u201cMatt\u201d", "matt rorie"),
+        ("Dr. Matthew 'Matt' Rorie", "matt rorie"),
+        ('Dwayne "The Rock" Johnson', "dwayne johnson"),
+        ("Patrick O'Brien", "patrick o brien"),
+        ("Sir Tim Rice", "tim rice"),
+        ("Dame Judi Dench", "judi dench"),
+        ("Lord Alan Sugar", "alan sugar"),
+        ("Lady Antonia Fraser", "antonia fraser"),
+        ("Rabbi Jonathan Sacks", "jonathan sacks"),
+        ("Rev. Richard Coles", "richard coles"),
+        ("Mx Alex Kim", "alex kim"),
+        ("Prof. Dr. Jane Doe", "jane doe"),
+        # …but never down to a lone surname: these are not the same people
+        ("Mr Smith", "mr smith"),
+        ("Mrs Smith", "mrs smith"),
+        ("Lady Gaga", "lady gaga"),
     ],
 )
 def test_person_key(name: str, key: str) -> None:
     assert n.person_key(name) == key
+    assert n.person_key(key) == key  # a key is its own key (merges store keys as names)
 
 
 def test_item_persons_replace_channel_persons() -> None:

@@ -9,6 +9,7 @@ co-appearances) is computed from the episodes' credits.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,6 +68,7 @@ def build(
     aliases = alias_map(people)
     stored = {doc["key"]: doc for doc in people}
     out: dict[str, Person] = {}
+    spellings: dict[str, Counter[str]] = {}
     for ep in episodes:
         seen: set[tuple[str, str]] = set()
         for credit in ep.get("credits") or []:
@@ -80,11 +82,11 @@ def build(
                 doc = stored.get(key, {})
                 person = out[key] = Person(
                     key=key,
-                    name=doc.get("name") or credit["name"],
+                    name=doc.get("name") or "",
                     aliases=list(doc.get("aliases") or []),
                 )
-            if credit["name"] != person.name and credit["name"] not in person.aliases:
-                person.aliases.append(credit["name"])
+                spellings[key] = Counter()
+            spellings[key][credit["name"]] += 1
             person.bio = person.bio or credit.get("bio")
             person.href = person.href or credit.get("href")
             person.img = person.img or credit.get("img")
@@ -97,11 +99,37 @@ def build(
                 person.last = max(person.last or when, when)
             if with_appearances:
                 person.appearances.append({"episode": ep, "role": role})
+    for key, person in out.items():  # the name a rename or merge chose, else the plainest
+        person.name = person.name or display_name(spellings[key])
+        for name in sorted(spellings[key], key=lambda n: (-spellings[key][n], n)):
+            if name != person.name and name not in person.aliases:
+                person.aliases.append(name)
     for key, doc in stored.items():  # a stored bio or website the user set wins
         if key in out:
             out[key].bio = doc.get("bio") or out[key].bio
             out[key].href = doc.get("href") or out[key].href
     return out
+
+
+def display_name(spellings: Counter[str]) -> str:
+    """The spelling to show a person by (when no rename or merge chose one): one that reads
+    as its key (no nickname in quotes, no honorific, not "Last, First"), then the most used,
+    then the first in alphabetical order, so that the choice never depends on ingest order.
+
+    >>> display_name(Counter({'Matthew "Matt" Rorie': 3, "Matt Rorie": 1}))
+    'Matt Rorie'
+    >>> display_name(Counter({"Sir Tim Rice": 2, "Tim Rice": 1}))
+    'Tim Rice'
+    """
+
+    def order(name: str) -> tuple[bool, int, str]:
+        plain = _WORDS.sub(" ", fold(name)).split() == person_key(name).split()
+        return (not plain, -spellings[name], name)
+
+    return min(spellings, key=order)
+
+
+_WORDS = re.compile(r"[^\w\s]")
 
 
 def is_cast(person: Person, role: str | None = None) -> bool:
@@ -121,6 +149,16 @@ class Resolution:
     person: Person | None = None
     candidates: list[Person] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
+
+
+def resolve_exact(name: str, people: dict[str, Person], aliases: dict[str, str]) -> Person | None:
+    """The person a name is exactly (by key, through merges, or a spelling they appear
+    under), or None: no partial matches and no suggestions."""
+    key = person_key(name)
+    found = people.get(canonical(key, aliases))
+    if found is not None:
+        return found
+    return next((p for p in people.values() if key in {person_key(a) for a in p.aliases}), None)
 
 
 def resolve(query: str, people: dict[str, Person]) -> Resolution:

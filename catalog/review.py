@@ -342,6 +342,10 @@ def undo(store: Store, decision_id: str | None, *, now: datetime) -> dict[str, A
             from catalog import filereview
 
             return filereview.undo(store, entry, now=now)
+        if entry.get("kind") == "credit":  # a decision about a suggested credit
+            from catalog import creditreview
+
+            return creditreview.undo(store, entry, now=now)
         doc = store.get("summaries", entry["summary_id"])
         if doc is None:
             raise NotFoundError(f"summary {entry['summary_id']} is gone")

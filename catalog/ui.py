@@ -258,6 +258,44 @@ def credits_table(credits: Sequence[dict[str, Any]]) -> Table:
     return table
 
 
+def suggested_table(credits: Sequence[dict[str, Any]]) -> Table:
+    """Suggested credits: name, role, confidence, what we know, and why they were suggested."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for col in ("name", "role", "confidence", "about", "source"):
+        table.add_column(col, overflow="fold")
+    for c in credits:
+        source = ", ".join(c.get("sources") or [c.get("source") or ""])
+        why = f" ({c['evidence']})" if c.get("evidence") else ""
+        table.add_row(
+            safe(c.get("name")), safe(f"{c.get('role') or 'guest'}?"),
+            safe(f"{float(c.get('confidence') or 0):.2f}"), safe(c.get("bio")),
+            safe(source + why),
+        )  # fmt: skip
+    return table
+
+
+def suggestion_panel(item: dict[str, Any], n: int, total: int) -> Panel:
+    """One suggested credit under review: the episode, the person, role, confidence, bio,
+    and the evidence and sentence it was read from."""
+    rows = _field_rows([
+        ("show", item.get("show")),
+        ("episode", f"{(item.get('published') or '')[:10]}  {item.get('title') or ''}".strip()),
+        ("id", item["episode_id"][:8]),
+        ("person", item.get("name")),
+        ("role", item.get("role")),
+        ("confidence", f"{float(item.get('confidence') or 0):.2f}"),
+        ("bio", item.get("bio")),
+        ("website", item.get("href")),
+        ("evidence", item.get("evidence")),
+        ("source", ", ".join(s for s in item.get("sources") or [] if s)),
+    ])  # fmt: skip
+    parts: list[RenderableType] = [rows]
+    if item.get("sentence"):
+        parts += [Text(""), safe_block(item["sentence"], style="italic")]
+    return Panel(Group(*parts), title=Text(f"suggested credit {n} of {total}", style="bold"),
+                 title_align="left", box=box.ROUNDED)  # fmt: skip
+
+
 def episode_panel(
     ep: dict[str, Any],
     show: dict[str, Any] | None,
@@ -311,6 +349,11 @@ def episode_panel(
     parts: list[RenderableType] = [rows]
     if ep.get("credits"):
         parts += [Text(""), Text("credits", style="bold"), credits_table(ep["credits"])]
+    if ep.get("suggested_credits"):
+        parts += [Text(""), Text.assemble(("suggested", "bold yellow"),
+                                          ("  not counted until accepted: catalog people review",
+                                           "dim")),
+                  suggested_table(ep["suggested_credits"])]  # fmt: skip
     if files:
         from catalog.ui_audio import files_table
 

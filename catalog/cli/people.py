@@ -1,5 +1,6 @@
 """Commands about people: `people [QUERY]`, `guest NAME` / `person NAME`, merges and manual
-credit fixes (`people merge|split|rename`, `credit add|remove`)."""
+credit fixes (`people merge|split|rename|rekey`, `credit add|remove`), and the review of
+suggested credits (`people review`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from catalog.cli.browse import QueryCommand
 from catalog.cli.common import (
     JsonFlag,
     app,
@@ -17,7 +19,7 @@ from catalog.cli.common import (
     open_store,
     user_errors,
 )
-from catalog.errors import NotFoundError, UsageError
+from catalog.errors import CatalogError, NotFoundError, UsageError
 
 if TYPE_CHECKING:
     from catalog.backend import Store
@@ -34,7 +36,8 @@ class ListByDefault(TyperGroup):
 
 
 people_app = typer.Typer(cls=ListByDefault, help="Hosts and guests across every show: list, "
-                         "merge spellings, split, rename.", rich_markup_mode=None)  # fmt: skip
+                         "merge spellings, split, rename, review suggested credits.",
+                         rich_markup_mode=None)  # fmt: skip
 credit_app = typer.Typer(
     help="Fix an episode's credits by hand (kept across re-ingests).",
     no_args_is_help=True,
@@ -185,6 +188,90 @@ def person(ctx: typer.Context, name: Name, as_json: JsonFlag = False) -> None:
     _profile(ctx, name, as_json)
 
 
+@people_app.command("review", cls=QueryCommand)
+@user_errors
+def review(
+    ctx: typer.Context,
+    terms: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Only these episodes: query terms as `catalog list` takes.",
+            show_default=False,
+            metavar="[QUERY]...",
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the queue as JSON (decides nothing).")
+    ] = False,
+) -> None:
+    """Go through the suggested credits (prose credits too uncertain to count) one at a
+    time: accept (a manual credit in that role, as `credit add`), reject (as `credit
+    remove`: prose never credits them on that episode again), skip or quit. Decisions survive
+    re-ingests and go to `catalog match log` (`catalog match undo` takes one back)."""
+    from catalog import creditreview
+    from catalog.cli.browse import select
+
+    settings = get_settings(ctx)
+    store = open_store(settings)
+    titles = {s["id"]: s.get("title") or "" for s in store.shows()}
+    if terms:
+        episodes, _ctx = select(store, terms)
+    else:
+        episodes = store.scan("episodes")
+    queue = creditreview.pending(episodes, titles)
+    if as_json:
+        emit_json(queue)
+        return
+    if not queue:
+        settings.err.print("nothing to review: no suggested credits", markup=False)
+        return
+    _review_interactive(settings, store, queue)
+
+
+def _review_interactive(settings: Any, store: Store, queue: list[dict[str, Any]]) -> None:
+    from rich.markup import escape
+    from rich.prompt import Prompt
+
+    from catalog import creditreview, ui
+    from catalog.cli.common import now
+
+    console = settings.out
+    counts = {"accepted": 0, "rejected": 0, "skipped": 0}
+    for n, item in enumerate(queue, 1):
+        if not creditreview.still_suggested(store, item):
+            continue  # settled meanwhile (the same person in another role, say)
+        console.print(ui.suggestion_panel(item, n, len(queue)))
+        answer = Prompt.ask(escape("[a]ccept, [r]eject, s[k]ip, [q]uit"),
+                            choices=["a", "r", "k", "q"], default="k", show_choices=False,
+                            console=console)  # fmt: skip
+        if answer == "q":
+            break
+        if answer == "k":
+            counts["skipped"] += 1
+            continue
+        action = "accept" if answer == "a" else "reject"
+        reason = f"{action}ed suggested {item['role']} in people review"
+        creditreview.decide(store, item, action, now=now(), reason=reason)
+        counts["accepted" if action == "accept" else "rejected"] += 1
+    console.print(", ".join(f"{k} {v}" for k, v in counts.items()), markup=False)
+
+
+@people_app.command("rekey")
+@user_errors
+def rekey(ctx: typer.Context) -> None:
+    """Re-key a catalog made by an older version's name rules (nicknames in quotes and
+    honorifics are now one person with the plain name): run once after upgrading."""
+    from catalog import rekey as rk
+
+    settings = get_settings(ctx)
+    counts = rk.rekey_store(open_store(settings))
+    if not any(counts.values()):
+        settings.out.print("every key is up to date", markup=False)
+        return
+    settings.out.print(", ".join(f"{n} {t}" for t, n in counts.items() if n) + " re-keyed",
+                       markup=False)  # fmt: skip
+
+
 def _doc(store: Store, person: Person) -> dict[str, Any]:
     return store.get("people", person.key) or {
         "id": person.key, "key": person.key, "name": person.name, "aliases": [],
@@ -266,7 +353,9 @@ def rename(
     name: Name,
     new: Annotated[str, typer.Argument(help="The name to show from now on.", show_default=False)],
 ) -> None:
-    """Change how a person's name is shown (the old spelling stays as an alias)."""
+    """Change how a person's name is shown (the old spelling stays as an alias). A name that
+    is already someone else's is refused with the `people merge` that makes them one."""
+    from catalog import registry
     from catalog.normalize import clean_line
 
     settings = get_settings(ctx)
@@ -275,13 +364,31 @@ def rename(
     if not new:
         raise UsageError("the new name is empty")
     with store.transaction():
-        person = resolve_one(_everyone(store), name)
+        everyone = _everyone(store)
+        person = resolve_one(everyone, name)
+        aliases = registry.alias_map(store.all("people"))
+        other = registry.resolve_exact(new, everyone, aliases)
+        if other is not None and other.key != person.key:  # never two people called B
+            keys = {other.key} | {k for k, owner in aliases.items() if owner == other.key}
+            n = len(store.episodes_with_people(keys))
+            raise CatalogError(
+                f"people rename: {_shell(other.name)} is already a person "
+                f"({n} episode{'' if n == 1 else 's'}); to make them one, run: "
+                f"catalog people merge {_shell(other.name)} {_shell(person.name)}"
+            )
         doc = _doc(store, person)
         if person.name not in doc["aliases"] and person.name != new:
             doc["aliases"].append(person.name)
         doc["name"] = new
         store.put("people", [doc])
     settings.out.print(f"{person.name} is now shown as {new}", markup=False)
+
+
+def _shell(name: str) -> str:
+    """A name as a shell word: in double quotes, unless the shell would read inside them."""
+    import shlex
+
+    return f'"{name}"' if not set(name) & set('"$`\\!') else shlex.quote(name)
 
 
 @credit_app.command("add")
@@ -294,22 +401,16 @@ def credit_add(
     bio: Annotated[str | None, typer.Option(help="Who they are.")] = None,
     website: Annotated[str | None, typer.Option(help="Their web site.")] = None,
 ) -> None:
-    """Credit someone on an episode by hand."""
-    from catalog.normalize import clean_line, person_key
+    """Credit someone on an episode by hand (a suggested credit of theirs becomes a credit)."""
+    from catalog import creditreview
+    from catalog.normalize import clean_line
 
     name = clean_line(name)
     if not name:
         raise UsageError("the name is empty")
 
     def change(inputs: dict[str, Any], ep: dict[str, Any], store: Store) -> None:
-        key = person_key(name)
-        inputs["manual"] = [c for c in inputs.get("manual") or []
-                            if (c["key"], c["role"]) != (key, role.lower())]  # fmt: skip
-        inputs["manual"].append({
-            "name": name, "key": key, "role": role.lower(), "group": "cast",
-            "bio": clean_line(bio) or None, "href": website or None, "img": None,
-            "source": "manual", "scope": "item", "confidence": 1.0})  # fmt: skip
-        inputs["removed"] = [k for k in inputs.get("removed") or [] if k != key]
+        creditreview.add_manual(inputs, name, role, bio, website)
 
     _change_credits(ctx, episode, change, f"credited {name} as {role}")
 
@@ -321,20 +422,12 @@ def credit_remove(
     episode: Annotated[str, typer.Argument(help="Episode id or prefix.", show_default=False)],
     name: Name,
 ) -> None:
-    """Take a credit off an episode (whatever its source); kept across re-ingests."""
-    from catalog import registry
-    from catalog.normalize import person_key
+    """Take a credit off an episode (whatever its source, or a suggested one); kept across
+    re-ingests: prose never credits them on that episode again."""
+    from catalog import creditreview
 
     def change(inputs: dict[str, Any], ep: dict[str, Any], store: Store) -> None:
-        # The person as the catalog knows them: a merged spelling removes the canonical one.
-        aliases = registry.alias_map(store.all("people"))
-        key = registry.canonical(person_key(name), aliases)
-        on_it = {registry.canonical(c["key"], aliases) for c in ep.get("credits") or []}
-        if key not in on_it:
-            raise NotFoundError(f"{name!r} is not credited on episode {ep['id'][:8]}")
-        keys = {key} | {alias for alias, owner in aliases.items() if owner == key}
-        inputs["manual"] = [c for c in inputs.get("manual") or [] if c["key"] not in keys]
-        inputs["removed"] = list(dict.fromkeys([*(inputs.get("removed") or []), *sorted(keys)]))
+        creditreview.remove(inputs, ep, name, store.all("people"))
 
     _change_credits(ctx, episode, change, f"removed {name}")
 

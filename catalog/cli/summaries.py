@@ -352,6 +352,8 @@ def undo(
             + (
                 f"file {entry['file_id'][:8]}"
                 if entry.get("kind") == "file"
+                else f"{entry['person']} on episode {entry['episode_id'][:8]}"
+                if entry.get("kind") == "credit"
                 else f"summary {entry['summary_id'][:8]}"
             )
             + f" is {entry['state']} again"

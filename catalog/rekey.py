@@ -116,8 +116,9 @@ def rekey_store(store: Store) -> dict[str, int]:
                 first["merged"] += new["merged"]
             else:
                 kept[new["key"]] = new
-        store.delete("people", [d["id"] for d in people if d["id"] not in kept])
-        store.put("people", list(kept.values()))
+        if counts["people"]:
+            store.delete("people", [d["id"] for d in people if d["id"] not in kept])
+            store.put("people", list(kept.values()))
         if counts["summaries"]:  # a summary's credits feed its episode's derived credits
             touched |= {d["show_id"] for d in episodes if d.get("summary_id")}
         for show_id in sorted(touched):

@@ -477,8 +477,13 @@ def _merge(
     }
     used: set[str] = set()
     out: list[dict[str, Any]] = []
+    # Credits from prose: the feed's items are read together (a name on most of them, or in
+    # the show's own title, is its host).
+    items = [(ep["title"], ep["description"]) for ep in episodes]
+    prose = people.extract_items(items, people.channel_text(channel))
+    for ep, found in zip(episodes, prose, strict=True):
+        _split_credit_inputs(ep, found)
     for ep in episodes:
-        _split_credit_inputs(ep)
         match = _match(ep, by_guid, by_enc, by_title, used)
         if match is None:
             ep_id = _short_hash(show["id"], normalize.identity_keys(ep)[0])
@@ -526,10 +531,9 @@ def _merge(
     store.put("episodes", list(final.values()))
 
 
-def _split_credit_inputs(ep: dict[str, Any]) -> None:
-    """Feed tags and what the description says become the episode's credit inputs; the
-    merged `credits` are derived from them (and the summary) by `derive.refresh_show`."""
-    prose = people.extract(ep["description"], source="description")
+def _split_credit_inputs(ep: dict[str, Any], prose: people.Extraction) -> None:
+    """Feed tags and what the title and description say become the episode's credit inputs;
+    the merged `credits` are derived from them (and the summary) by `derive.refresh_show`."""
     ep["credit_inputs"] = {
         "feed": ep.pop("credits"),
         "description": prose.credits,

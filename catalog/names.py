@@ -1,0 +1,328 @@
+"""Pure name finding: every span of a text that may be a person's name, with what stands
+around it, for `catalog.roles` to decide who each one is.
+
+A span is a run of capitalised tokens (with particles such as "de" or "van", initials,
+Mc/Mac/O', hyphens and a nickname in quotes), cut where a lower-case word, most punctuation
+or a sentence end interrupts it. Honorifics and capitalised descriptors are split off the
+front ("Astronomer Royal Sir Martin Rees" → "Martin Rees", descriptor "Astronomer Royal",
+honorific "Sir"); spans that are organisations, publications, places or headline words are
+dropped. The work is linear in the text and capped (`MAX_CHARS`, `MAX_SPANS`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from catalog.normalize import fold
+
+MAX_CHARS = 20_000  # of one text: a description or a page body (longer text is cut)
+MAX_SPANS = 200  # name spans read from one text
+
+# Tokens: words (letters, digits, inner apostrophes, hyphens and dots), quotes, punctuation.
+_TOKEN = re.compile(r"[^\W_](?:[\w'’.\-]*[^\W_])?\.?|[\"“”‘]|[^\w\s]")
+_UPPER_START = re.compile(r"[^\W\d_]")
+
+PARTICLES = frozenset(
+    "de da del della di du dos das do van von der den ter ten bin ibn al el le la y zu st".split()
+)
+# Honorifics, by kind: the kind is evidence of the role (a Senator is usually talked about).
+HONORIFICS: dict[str, str] = {
+    **dict.fromkeys("dr dr. doctor prof prof. professor".split(), "academic"),
+    **dict.fromkeys("sir dame lord lady baroness baron earl duke duchess".split(), "noble"),
+    **dict.fromkeys("mr mr. mrs mrs. ms ms. miss mx mx. herr frau".split(), "polite"),
+    **dict.fromkeys(
+        "rev rev. reverend rabbi father fr fr. sister brother bishop archbishop imam "
+        "pastor cardinal sheikh".split(),
+        "clergy",
+    ),
+    **dict.fromkeys(
+        "president senator sen sen. rep rep. representative congressman congresswoman "
+        "governor gov gov. mayor minister chancellor secretary judge justice king queen "
+        "prince princess pope emperor empress general gen gen. colonel col col. captain "
+        "capt capt. lieutenant lt lt. sergeant sgt sgt. admiral ambassador commissioner "
+        "chairman chairwoman councillor councilman councilwoman premier sultan tsar czar "
+        "speaker attorney-general".split(),
+        "office",
+    ),
+}
+# Capitalised words that begin sentences or headlines and are never part of a name.
+FUNCTION_WORDS = frozenset(
+    """the a an this that these those there here in on at for from with without and but or
+    nor of to by as is are was were be been being it its it's he she they we you i his her
+    their our your my me him them us who whom whose what when where why how which while if
+    then than so not no yes all any each every some many more most other another such both
+    either neither one two three four five six seven eight nine ten first second third last
+    next new old today tonight yesterday tomorrow now also just only even still after before
+    during since until about above below over under into onto upon through between among
+    against around across along behind beyond near off out up down via per plus part
+    episode episodes ep show shows podcast interview interviews live special edition bonus
+    week weekly daily monday tuesday wednesday thursday friday saturday sunday january
+    february march april may june july august september october november december listen
+    join hear watch meet welcome thanks thank please read see get find learn subscribe
+    follow check visit click download support do does did don't can can't could would
+    should will won't shall might must has have had having let let's make made go going
+    said says say ask asks tell tells talk talks why's what's here's there's""".split()
+)
+# Words that make a capitalised span a place, body, work or event rather than a person.
+THING_WORDS = frozenset(
+    """states united union kingdom republic nations middle house council ministry party
+    forum summit bank street city county university college school institute center
+    centre court congress parliament assembly organization organisation agency department
+    office foundation association company corporation corp inc ltd llc group news radio
+    show podcast festival zone talks road sea ocean river island islands gulf coast valley
+    club team army navy force forces front alliance treaty agreement act bill war day week
+    year weekly daily facebook twitter telegram google apple spotify youtube instagram
+    tiktok korea arabia africa america europe asia policy affairs review magazine journal
+    times post prize award awards economics economy studies media network press books
+    records hospital church museum library gallery theatre theater hall park square
+    airport station bridge tower mountain mountains lake desert empire dynasty
+    revolution movement project program programme series season chapter edition report
+    tour trust fund society committee commission board bureau service services industry
+    industries capital labs lab studio studios games software engineering systems
+    technologies technology solutions partners ventures holdings global international
+    national federal royal public state ministries senate cabinet police guard
+    conference convention olympics league cup championship festival fm am tv""".split()
+)
+
+Kind = str  # "title" or "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """One name found in a text."""
+
+    name: str  # as written, honorifics and descriptors removed
+    start: int  # character offsets of `name` in the text
+    end: int
+    descriptor: str  # capitalised words split off the front ("Astronomer Royal")
+    honorific: str  # the honorific's kind ("academic", "office", …) or ""
+    possessive: bool  # "Parris's", "Parris’"
+    nickname: str  # 'Matthew "Matt" Rorie' → "Matt"
+    sentence: int  # index of the sentence (or line) it stands in
+    sentence_start: bool  # the name (or its honorific/descriptor) opens the sentence
+
+
+def _is_cap(token: str) -> bool:
+    first = _UPPER_START.match(token)
+    return first is not None and token[0].isupper()
+
+
+def _is_initial(token: str) -> bool:
+    """'J.', 'J', 'C.S.'"""
+    bare = token.replace(".", "")
+    return 0 < len(bare) <= 3 and bare.isupper() and bare.isalpha() and len(token) <= 6
+
+
+def find(text: str, *, first_names: Callable[[str], bool] | None = None) -> list[Span]:
+    """Every name span in a text, in order (at most MAX_SPANS, from the first MAX_CHARS).
+
+    >>> [s.name for s in find("Andrew Korybko is joined by Joseph Davis, a blogger.")]
+    ['Andrew Korybko', 'Joseph Davis']
+    >>> s = find("with Astronomer Royal Sir Martin Rees and others")[0]
+    >>> s.name, s.descriptor, s.honorific
+    ('Martin Rees', 'Astronomer Royal', 'noble')
+    """
+    text = text[:MAX_CHARS]
+    known = first_names or (lambda _word: False)
+    spans: list[Span] = []
+    run: list[re.Match[str]] = []
+    sentence = 0
+    run_sentence = 0
+    opens = True  # the next token opens a sentence
+    run_opens = False
+    quote_open = False  # inside a run, after the opening quote of a nickname
+    for match in _TOKEN.finditer(text):
+        token = match.group(0)
+        gap = text[run[-1].end() : match.start()] if run else ""
+        if run and ("\n" in gap or len(gap) > 2):
+            _close(text, run, run_sentence, run_opens, known, spans)
+            run = []
+        if _is_cap(token):
+            if not run:
+                run_sentence, run_opens = sentence, opens
+            run.append(match)
+        elif run and (
+            (token.lower() in PARTICLES and token.islower())
+            or (token in "\"“”‘" and (quote_open or _quote_continues(text, match.end())))
+        ):
+            quote_open = token in "\"“”‘" and not quote_open
+            run.append(match)
+        else:
+            if run:
+                _close(text, run, run_sentence, run_opens, known, spans)
+                run = []
+            quote_open = False
+            if token in ".!?" or "\n" in text[max(0, match.start() - 1) : match.start()]:
+                sentence += 1
+                opens = True
+                continue
+        if len(spans) >= MAX_SPANS:
+            return spans[:MAX_SPANS]
+        ends = token.endswith(".") and len(token) > 1 and not _is_abbreviation(token)
+        if ends and not (run and run[-1] is match):
+            sentence += 1
+            opens = True
+        elif ends:  # "… Vivek Kaul." closes both the run and the sentence
+            run[-1] = match
+            _close(text, run, run_sentence, run_opens, known, spans)
+            run = []
+            sentence += 1
+            opens = True
+        else:
+            opens = False
+    if run:
+        _close(text, run, run_sentence, run_opens, known, spans)
+    return spans[:MAX_SPANS]
+
+
+_ABBREVIATIONS = frozenset(
+    "dr. mr. mrs. ms. st. prof. jr. sr. vs. no. vol. ep. rev. gen. col. capt. lt. sgt. "
+    "sen. rep. gov. fr. mt. ft. inc. co. corp. ltd. dept. univ. approx. etc.".split()
+)
+
+
+def _is_abbreviation(token: str) -> bool:
+    return token.lower() in _ABBREVIATIONS or _is_initial(token)
+
+
+def _quote_continues(text: str, pos: int) -> bool:
+    """A quoted nickname inside a name: 'Matthew "Matt" Rorie' (short, capitalised)."""
+    return _NICKNAME.match(text, pos) is not None
+
+
+_NICKNAME = re.compile(r"[^\W\d_][\w'’.\-]{0,20}[\"”]")
+
+
+def _close(
+    text: str,
+    run: list[re.Match[str]],
+    sentence: int,
+    opens: bool,
+    known: Callable[[str], bool],
+    out: list[Span],
+) -> None:
+    """Turn a run of capitalised tokens into zero or more name spans."""
+    tokens = [m.group(0) for m in run]
+    # Quotes: keep one nickname ("Matt"), drop stray quote marks.
+    nickname = ""
+    keep: list[int] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok in "\"“”‘":
+            if i + 2 < len(tokens) and tokens[i + 2] in "\"“”" and _is_cap(tokens[i + 1]):
+                nickname = tokens[i + 1]
+                i += 3
+                continue
+            i += 1
+            continue
+        keep.append(i)
+        i += 1
+    if not keep:
+        return
+    # Possessive at the end: "Parris's", "Lavrov’s".
+    last = tokens[keep[-1]]
+    possessive = False
+    for suffix in ("'s", "’s", "'", "’"):
+        if last.endswith(suffix) and len(last) > len(suffix) + 1:
+            possessive = True
+            break
+    # Leading function words ("The", "In", "They're") are not part of a name.
+    while keep and _function(tokens[keep[0]]):
+        keep.pop(0)
+    # Trailing particles ("… de") and function words ("… And") are not either.
+    while keep and (tokens[keep[-1]].islower() or _function(tokens[keep[-1]])):
+        keep.pop()
+    if not keep:
+        return
+    # Split off honorifics and any descriptor before them: "Astronomer Royal Sir Martin Rees".
+    honorific = ""
+    descriptor_end = 0
+    for n, idx in enumerate(keep[:-1]):
+        word = fold(tokens[idx])
+        kind = HONORIFICS.get(word) or HONORIFICS.get(word[:-1] if word.endswith("s") else "")
+        if kind:
+            honorific, descriptor_end = kind, n + 1
+    name_idx = keep[descriptor_end:]
+    descriptor_idx = [i for i in keep[:descriptor_end] if not _honorific(tokens[i])]
+    # Capitalised role words before the name: "Reporter M. Gessen", "Host Ira Glass".
+    while len(name_idx) > 1 and fold(tokens[name_idx[0]]) in ROLE_TITLES:
+        descriptor_idx.append(name_idx.pop(0))
+    # A capitalised descriptor without an honorific ("Grim Reaper John Drake"): the name
+    # starts at the first known first name, when the words before it are not names.
+    if not honorific and len(name_idx) > 2 and not known(tokens[name_idx[0]]):
+        for n in range(1, len(name_idx) - 1):
+            if known(tokens[name_idx[n]]):
+                descriptor_idx = name_idx[:n]
+                name_idx = name_idx[n:]
+                break
+    if not name_idx:
+        return
+    # Long runs (headlines in title case) hold at most a name or two: split at words that
+    # are not name-like (function words were dropped above; things end the run too).
+    for piece in _pieces(tokens, name_idx):
+        words = [tokens[i] for i in piece]
+        if any(fold(w.rstrip(".'’s")) in THING_WORDS for w in words):
+            continue
+        start = run[piece[0]].start()
+        end = run[piece[-1]].end()
+        name = text[start:end]
+        if possessive and piece[-1] == keep[-1]:
+            name = re.sub(r"(?:'s|’s|'|’)$", "", name)
+            end = start + len(name)
+        if name.endswith(".") and not _is_initial(words[-1]):
+            name = name[:-1]
+            end -= 1
+        descriptor = " ".join(tokens[i] for i in descriptor_idx) if piece is not None else ""
+        out.append(
+            Span(
+                name=name,
+                start=start,
+                end=end,
+                descriptor=descriptor if piece[0] == name_idx[0] else "",
+                honorific=honorific if piece[0] == name_idx[0] else "",
+                possessive=possessive and piece[-1] == keep[-1],
+                nickname=nickname,
+                sentence=sentence,
+                sentence_start=opens and piece[0] == keep[0] and not descriptor_idx,
+            )
+        )
+
+
+def _honorific(token: str) -> bool:
+    word = fold(token)
+    return word in HONORIFICS or (word.endswith("s") and word[:-1] in HONORIFICS)
+
+
+# Capitalised words for what someone does: a descriptor before a name ("Host Ira Glass",
+# "Producer Chana Joffe-Walt"), never the name itself.
+ROLE_TITLES = frozenset(
+    """host hosts co-host co-hosts cohost presenter guest guests special reporter producer
+    correspondent editor author writer novelist poet historian journalist critic comedian
+    actor actress singer musician rapper artist director filmmaker founder ceo chef
+    economist analyst scientist physicist astronomer biologist doctor lawyer attorney
+    activist blogger podcaster commentator columnist contributor narrator interviewer
+    moderator anchor managing executive senior chief former veteran legendary renowned
+    rocker drummer guitarist composer conductor designer photographer playwright
+    entrepreneur investor expert professor coach player""".split()
+)
+
+
+def _function(token: str) -> bool:
+    """'The', 'They're', 'Today's': a function word, whatever follows its apostrophe."""
+    return fold(re.split(r"['’]", token.rstrip(".,"), maxsplit=1)[0]) in FUNCTION_WORDS
+
+
+def _pieces(tokens: list[str], idx: list[int]) -> list[list[int]]:
+    """A run split where a function word sat inside it ("Tina Fey Reveals All" stays one:
+    `roles` decides; "Lavrov And Tillerson" → two)."""
+    out: list[list[int]] = [[]]
+    for i in idx:
+        if fold(tokens[i]) in FUNCTION_WORDS or tokens[i] in {"&", "-", "–"}:
+            if out[-1]:
+                out.append([])
+            continue
+        out[-1].append(i)
+    return [p for p in out if p and len(p) <= 6]

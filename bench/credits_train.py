@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import os
 import random
 import sys
 from collections.abc import Iterable
@@ -68,7 +69,15 @@ def examples(shows: Iterable[Show]) -> list[Example]:
     return [ex for show in shows for ex in show_examples(show)]
 
 
-def train(data: list[Example], *, epochs: int = 6, l2: float = 1e-3, rate: float = 0.3,
+# Word features (the words around a name) are many and each is seen on few shows: they are
+# held back harder than the structural ones (cue classes, phrasings, show regularity).
+LEXICAL = ("l1=", "r1=", "l2=", "r2=", "l3=", "r3=", "l12=", "r12=", "l123=", "r123=",
+           "lw=", "rw=", "desc=")  # fmt: skip
+LEXICAL_L2 = float(os.environ.get("CREDITS_LEXICAL_L2", "10"))  # × l2
+
+
+def train(data: list[Example], *, epochs: int = int(os.environ.get("CREDITS_EPOCHS", "6")),
+          l2: float = float(os.environ.get("CREDITS_L2", "1e-3")), rate: float = 0.3,
           min_count: int = 2, seed: int = 7) -> roles.Model:  # fmt: skip
     """Fit the weights; features seen fewer than `min_count` times are dropped."""
     k = len(roles.CLASSES)
@@ -78,6 +87,7 @@ def train(data: list[Example], *, epochs: int = 6, l2: float = 1e-3, rate: float
             counts[f] = counts.get(f, 0) + 1
     keep = {f for f, n in counts.items() if n >= min_count}
     weights: dict[str, list[float]] = {f: [0.0] * k for f in keep}
+    decay = {f: l2 * (LEXICAL_L2 if f.startswith(LEXICAL) else 1.0) for f in keep}
     grads: dict[str, list[float]] = {f: [1e-8] * k for f in keep}
     bias = [0.0] * k
     gbias = [1e-8] * k
@@ -89,6 +99,7 @@ def train(data: list[Example], *, epochs: int = 6, l2: float = 1e-3, rate: float
             feats, y = data[n]
             active = [weights[f] for f in feats if f in keep]
             fgrad = [grads[f] for f in feats if f in keep]
+            fdecay = [decay[f] for f in feats if f in keep]
             scores = list(bias)
             for w in active:
                 for c in range(k):
@@ -100,8 +111,8 @@ def train(data: list[Example], *, epochs: int = 6, l2: float = 1e-3, rate: float
                 g = exps[c] / total - (1.0 if c == y else 0.0)
                 gbias[c] += g * g
                 bias[c] -= rate * g / math.sqrt(gbias[c])
-                for w, acc in zip(active, fgrad, strict=True):
-                    gc = g + l2 * w[c]
+                for w, acc, lam in zip(active, fgrad, fdecay, strict=True):
+                    gc = g + lam * w[c]
                     acc[c] += gc * gc
                     w[c] -= rate * gc / math.sqrt(acc[c])
     pruned = {f: [round(x, 4) for x in w] for f, w in weights.items() if max(map(abs, w)) > 0.02}

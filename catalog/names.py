@@ -86,6 +86,42 @@ THING_WORDS = frozenset(
     conference convention olympics league cup championship festival fm am tv""".split()
 )
 
+# Countries, regions and large cities: a span that is one of these is a place.
+PLACES = frozenset(
+    """afghanistan albania algeria andorra angola argentina armenia australia austria
+    azerbaijan bahamas bahrain bangladesh barbados belarus belgium belize benin bhutan
+    bolivia bosnia botswana brazil brunei bulgaria burkina burundi cambodia cameroon canada
+    chad chile china colombia congo croatia cuba cyprus czechia denmark djibouti dominica
+    ecuador egypt eritrea estonia eswatini ethiopia fiji finland france gabon gambia georgia
+    germany ghana greece grenada guatemala guinea guyana haiti honduras hungary iceland india
+    indonesia iran iraq ireland israel italy jamaica japan jordan kazakhstan kenya kiribati
+    kosovo kuwait kyrgyzstan laos latvia lebanon lesotho liberia libya liechtenstein lithuania
+    luxembourg madagascar malawi malaysia maldives mali malta mauritania mauritius mexico
+    micronesia moldova monaco mongolia montenegro morocco mozambique myanmar namibia nauru
+    nepal netherlands nicaragua niger nigeria norway oman pakistan palau palestine panama
+    paraguay peru philippines poland portugal qatar romania russia rwanda samoa senegal
+    serbia seychelles singapore slovakia slovenia somalia spain sudan suriname sweden
+    switzerland syria taiwan tajikistan tanzania thailand togo tonga trinidad tunisia turkey
+    turkmenistan tuvalu uganda ukraine uruguay uzbekistan vanuatu vatican venezuela vietnam
+    yemen zambia zimbabwe england scotland wales britain europe asia africa america americas
+    antarctica australasia oceania arctic balkans caucasus scandinavia siberia kashmir tibet
+    gaza crimea donbas kurdistan catalonia bavaria texas california florida alaska hawaii
+    london paris berlin moscow beijing tokyo delhi mumbai washington chicago boston seattle
+    toronto sydney melbourne dublin madrid rome vienna prague warsaw budapest athens istanbul
+    ankara cairo lagos nairobi johannesburg tehran baghdad damascus kabul karachi lahore
+    dhaka shanghai seoul pyongyang bangkok jakarta manila hanoi kyiv kiev minsk riyadh doha
+    dubai jerusalem brussels amsterdam geneva zurich munich hamburg milan lisbon oslo
+    stockholm copenhagen helsinki havana caracas bogota lima santiago mexico""".split()
+) | frozenset(
+    ("united states", "united kingdom", "new zealand", "south africa", "north korea",
+     "south korea", "saudi arabia", "sri lanka", "hong kong", "new york", "los angeles",
+     "san francisco", "new delhi", "el salvador", "costa rica", "sierra leone",
+     "ivory coast", "east timor", "middle east", "latin america", "north america",
+     "south america", "new jersey", "new mexico", "rio de janeiro", "sao paulo",
+     "buenos aires", "tel aviv", "abu dhabi", "kuala lumpur", "san diego", "las vegas",
+     "san jose", "st petersburg", "saint petersburg", "cape town", "west bank")
+)
+
 Kind = str  # "title" or "text"
 
 
@@ -265,6 +301,8 @@ def _close(
     for piece in _pieces(tokens, name_idx):
         words = [tokens[i] for i in piece]
         if any(fold(w.rstrip(".'’s")) in THING_WORDS for w in words):
+            continue
+        if fold(" ".join(words).replace(".", "")) in PLACES:
             continue
         start = run[piece[0]].start()
         end = run[piece[-1]].end()

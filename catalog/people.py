@@ -44,6 +44,8 @@ def item_candidates(title: str, text: str) -> tuple[roles.Candidate, ...]:
                 if cand.key == credit["key"] or cand.key.endswith(surname):
                     cand.features[f"rule={credit['role']}"] += 1
                     cand.features[f"rule={credit['role']}:{credit['evidence']}"] += 1
+                    if credit.get("bio") or credit.get("href"):  # its reading of the bio
+                        cand.rule_bio = (credit.get("bio"), credit.get("href"))
         for name in found.mentions:
             for cand in cands:
                 if cand.name == name:
@@ -62,7 +64,11 @@ def decide(
     result = Extraction()
     for cand, role, confidence in roles.decide(list(cands), context, model):
         if role in {"host", "guest"}:
-            text_bio, site = clean_bio(cand.bio) if cand.bio and role == "guest" else (None, None)
+            text_bio, site = cand.rule_bio or (None, None)
+            if not (text_bio or site) and cand.bio and role == "guest":
+                text_bio, site = clean_bio(cand.bio)
+            if role == "host":
+                text_bio = None  # "Host", "co-host": what a host does, not a bio
             result.credits.append({
                 "name": _pick_name(cand), "key": cand.key, "role": role, "group": "cast",
                 "bio": text_bio, "href": site, "img": None, "source": source,

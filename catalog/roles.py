@@ -46,6 +46,7 @@ class Candidate:
     in_text: bool = False
     first_at: int = 0  # where it is first named (title first, then text)
     slot: str = ""  # where the title names it (`title_slot`), if it does
+    rule_bio: tuple[str | None, str | None] | None = None  # (bio, website) a phrasing gave
 
 
 @dataclass

@@ -14,13 +14,15 @@ import json
 import math
 import os
 import random
+import re
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from credits_data import ROOT, Show, load_shows, same_person  # noqa: E402
+from credits_data import CORPUS, ROOT, Show, load_shows, read_items, same_person  # noqa: E402
 
 from catalog import people, roles  # noqa: E402
 
@@ -119,7 +121,40 @@ def train(data: list[Example], *, epochs: int = int(os.environ.get("CREDITS_EPOC
     return roles.Model(weights=pruned, bias=[round(b, 4) for b in bias])
 
 
+COMMON = ROOT / "catalog" / "data" / "common_words.txt"
+_LOWER = re.compile(r"(?<![\w'’\-])[a-z][a-z'’\-]{2,}")
+_CAPITAL_INSIDE = re.compile(r"(?<=[a-z,;] )[A-Z][a-z'’\-]{2,}")
+
+
+def common_words(min_files: int = 4) -> list[str]:
+    """Words written in lower case in at least `min_files` files of ../shared/corpus, and
+    more often so than capitalised inside a sentence ("mark", "king" are names too often).
+    Unlabelled text only: no label is read."""
+    seen: Counter[str] = Counter()
+    capital: Counter[str] = Counter()
+    for path in sorted(CORPUS.rglob("*")):
+        if path.suffix not in {".xml", ".rss", ".json"} or not path.is_file():
+            continue
+        try:
+            _channel, items = read_items(path)
+        except Exception:  # not a feed (the corpus holds broken ones on purpose)
+            continue
+        words: set[str] = set()
+        caps: set[str] = set()
+        for title, text in items:
+            words.update(_LOWER.findall(title))
+            words.update(_LOWER.findall(text))
+            caps.update(w.lower() for w in _CAPITAL_INSIDE.findall(text))
+        seen.update(words)
+        capital.update(caps)
+    return sorted(w for w, n in seen.items() if n >= min_files and capital[w] < n)
+
+
 def main() -> None:
+    if CORPUS.is_dir():
+        words = common_words()
+        COMMON.write_text("\n".join(words) + "\n", encoding="utf-8")
+        print(f"{COMMON.relative_to(ROOT)}: {len(words)} words")
     shows = load_shows()
     data = examples(shows.values())
     model = train(data)

@@ -70,11 +70,14 @@ def merge_credits(
     inputs: dict[str, list[dict[str, Any]]],
     summary: list[dict[str, Any]],
     show_hosts: list[dict[str, Any]],
+    tagged_people: frozenset[str] = frozenset(),
 ) -> list[dict[str, Any]]:
     """One credit per person and role class, best source first, details filled from the rest.
 
     An explicit item-level `podcast:person` tag outranks prose: when the item tags some role,
-    prose only adds details to the people tagged, never new people in that role. Show-level
+    prose only adds details to the people tagged, never new people in that role. A person
+    the show's tags name anywhere (`tagged_people`) is credited only where the tags put them:
+    the publisher has said where they appear. Show-level
     hosts appear only on episodes that name no host at all.
     """
     removed = set(inputs.get("removed") or [])  # `catalog credit remove`, kept across ingests
@@ -104,7 +107,9 @@ def merge_credits(
                 if source not in slot["sources"]:
                     slot["sources"].append(source)
                 continue
-            if source in {"summary", "description", "tags"} and cls in tagged_roles:
+            if source in {"summary", "description", "tags"} and (
+                cls in tagged_roles or credit["key"] in tagged_people
+            ):
                 continue
             merged[(credit["key"], cls)] = _entry(credit, source)
     if not any(role_class(c["role"]) == "host" for c in merged.values()):

@@ -50,11 +50,20 @@ def derived(
         found += summaries.get(ep.get("summary_id") or "", {}).get("credits") or []
         per_episode.append(found)
     hosts = credits_mod.regular_hosts(show.get("credits") or [], per_episode)
+    channel_keys = {c["key"] for c in show.get("credits") or []}
+    item_tags = {
+        c["key"] for ep in episodes for c in (ep.get("credit_inputs") or {}).get("feed") or []
+    }
+    tagged = frozenset(channel_keys | item_tags)
+    # Someone the items' tags name is a regular host only if the channel's tags say so.
+    hosts = [h for h in hosts if h["key"] not in item_tags or h["key"] in channel_keys]
     changed = []
     for ep in episodes:
         summary = summaries.get(ep.get("summary_id") or "") or {}
         inputs = ep.get("credit_inputs") or {}
-        merged = credits_mod.merge_credits(inputs, summary.get("credits") or [], hosts)
+        merged = credits_mod.merge_credits(
+            inputs, summary.get("credits") or [], hosts, tagged_people=tagged
+        )
         credits, suggested = credits_mod.split_suggested(merged, below=suggest_below)
         credited = {c["key"] for c in merged}
         mentions: list[str] = []

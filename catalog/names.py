@@ -106,6 +106,11 @@ PLACES = frozenset(
     yemen zambia zimbabwe england scotland wales britain europe asia africa america americas
     antarctica australasia oceania arctic balkans caucasus scandinavia siberia kashmir tibet
     gaza crimea donbas kurdistan catalonia bavaria texas california florida alaska hawaii
+    alabama arizona arkansas colorado connecticut delaware idaho illinois indiana iowa kansas
+    kentucky louisiana maine maryland massachusetts michigan minnesota mississippi missouri
+    montana nebraska nevada ohio oklahoma oregon pennsylvania tennessee utah vermont
+    virginia wisconsin wyoming nashville atlanta denver dallas houston austin miami
+    portland philadelphia detroit memphis ontario quebec
     london paris berlin moscow beijing tokyo delhi mumbai washington chicago boston seattle
     toronto sydney melbourne dublin madrid rome vienna prague warsaw budapest athens istanbul
     ankara cairo lagos nairobi johannesburg tehran baghdad damascus kabul karachi lahore
@@ -119,7 +124,9 @@ PLACES = frozenset(
      "ivory coast", "east timor", "middle east", "latin america", "north america",
      "south america", "new jersey", "new mexico", "rio de janeiro", "sao paulo",
      "buenos aires", "tel aviv", "abu dhabi", "kuala lumpur", "san diego", "las vegas",
-     "san jose", "st petersburg", "saint petersburg", "cape town", "west bank")
+     "san jose", "st petersburg", "saint petersburg", "cape town", "west bank",
+     "new hampshire", "north carolina", "south carolina", "north dakota", "south dakota",
+     "west virginia", "rhode island", "new orleans")
 )
 
 Kind = str  # "title" or "text"
@@ -151,7 +158,12 @@ def _is_initial(token: str) -> bool:
     return 0 < len(bare) <= 3 and bare.isupper() and bare.isalpha() and len(token) <= 6
 
 
-def find(text: str, *, first_names: Callable[[str], bool] | None = None) -> list[Span]:
+def find(
+    text: str,
+    *,
+    first_names: Callable[[str], bool] | None = None,
+    common: Callable[[str], bool] | None = None,
+) -> list[Span]:
     """Every name span in a text, in order (at most MAX_SPANS, from the first MAX_CHARS).
 
     >>> [s.name for s in find("Andrew Korybko is joined by Joseph Davis, a blogger.")]
@@ -162,6 +174,7 @@ def find(text: str, *, first_names: Callable[[str], bool] | None = None) -> list
     """
     text = text[:MAX_CHARS]
     known = first_names or (lambda _word: False)
+    usual = common or (lambda _word: False)
     spans: list[Span] = []
     run: list[re.Match[str]] = []
     sentence = 0
@@ -173,7 +186,7 @@ def find(text: str, *, first_names: Callable[[str], bool] | None = None) -> list
         token = match.group(0)
         gap = text[run[-1].end() : match.start()] if run else ""
         if run and ("\n" in gap or len(gap) > 2):
-            _close(text, run, run_sentence, run_opens, known, spans)
+            _close(text, run, run_sentence, run_opens, known, usual, spans)
             run = []
         if _is_cap(token):
             if not run:
@@ -187,7 +200,7 @@ def find(text: str, *, first_names: Callable[[str], bool] | None = None) -> list
             run.append(match)
         else:
             if run:
-                _close(text, run, run_sentence, run_opens, known, spans)
+                _close(text, run, run_sentence, run_opens, known, usual, spans)
                 run = []
             quote_open = False
             if token in ".!?" or "\n" in text[max(0, match.start() - 1) : match.start()]:
@@ -202,14 +215,14 @@ def find(text: str, *, first_names: Callable[[str], bool] | None = None) -> list
             opens = True
         elif ends:  # "… Vivek Kaul." closes both the run and the sentence
             run[-1] = match
-            _close(text, run, run_sentence, run_opens, known, spans)
+            _close(text, run, run_sentence, run_opens, known, usual, spans)
             run = []
             sentence += 1
             opens = True
         else:
             opens = False
     if run:
-        _close(text, run, run_sentence, run_opens, known, spans)
+        _close(text, run, run_sentence, run_opens, known, usual, spans)
     return spans[:MAX_SPANS]
 
 
@@ -237,6 +250,7 @@ def _close(
     sentence: int,
     opens: bool,
     known: Callable[[str], bool],
+    usual: Callable[[str], bool],
     out: list[Span],
 ) -> None:
     """Turn a run of capitalised tokens into zero or more name spans."""
@@ -294,6 +308,11 @@ def _close(
                 descriptor_idx = name_idx[:n]
                 name_idx = name_idx[n:]
                 break
+    # Common words at the ends of a long run are not the name ("Dave Jones Everybody").
+    while len(name_idx) > 2 and usual(fold(tokens[name_idx[-1]])) and not known(tokens[name_idx[-1]]):
+        name_idx.pop()
+    while len(name_idx) > 2 and usual(fold(tokens[name_idx[0]])) and not known(tokens[name_idx[0]]):
+        descriptor_idx.append(name_idx.pop(0))
     if not name_idx:
         return
     # Long runs (headlines in title case) hold at most a name or two: split at words that
@@ -302,7 +321,8 @@ def _close(
         words = [tokens[i] for i in piece]
         if any(fold(w.rstrip(".'’s")) in THING_WORDS for w in words):
             continue
-        if fold(" ".join(words).replace(".", "")) in PLACES:
+        folded = fold(" ".join(words).replace(".", ""))
+        if folded in PLACES or all(fold(w) in PLACES for w in words):
             continue
         start = run[piece[0]].start()
         end = run[piece[-1]].end()

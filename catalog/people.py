@@ -62,7 +62,7 @@ def decide(
 ) -> Extraction:
     """Credits (host and guest, with the model's confidence) and mentions of one item."""
     result = Extraction()
-    for cand, role, confidence in roles.decide(list(cands), context, model):
+    for cand, role, confidence, mentioned in roles.decide(list(cands), context, model):
         if role in {"host", "guest"}:
             text_bio, site = cand.rule_bio or (None, None)
             if not (text_bio or site) and cand.bio and role == "guest":
@@ -74,7 +74,7 @@ def decide(
                 "bio": text_bio, "href": site, "img": None, "source": source,
                 "confidence": round(confidence, 3), "evidence": "model",
             })  # fmt: skip
-        elif role == "mentioned":
+        elif role == "mentioned" or (role == "none" and mentioned >= 0.3):
             result.mentions.append(_pick_name(cand))
     return result
 
@@ -102,7 +102,10 @@ def _plausible(cand: roles.Candidate, context: roles.ShowContext) -> bool:
     ("FREE", "Later")."""
     if context.is_own(cand):
         return False
-    return " " in cand.key or cand.key not in context.lower
+    if " " in cand.key:
+        return True
+    # One word: not a common word, and not an acronym ("NATO", "BBC").
+    return cand.key not in context.lower and not (cand.name.isupper() and len(cand.name) <= 6)
 
 
 def extract_items(

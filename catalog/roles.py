@@ -119,6 +119,23 @@ CUES: dict[str, str] = {
     **dict.fromkeys("our my his her their your".split(), "poss"),
     **dict.fromkeys("welcome welcomes welcomed hear hears heard".split(), "welcome"),
     **dict.fromkeys("president senator minister secretary king queen".split(), "office"),
+    **dict.fromkeys(
+        "chooses chose chosen choose nominates nominated nominate picks picked pick "
+        "champions championed selects selected".split(),
+        "choose",
+    ),
+    **dict.fromkeys(
+        "late died dies death dead obituary memorial remembered remembers remember "
+        "remembering celebrates celebrating centenary anniversary born legendary".split(),
+        "past",
+    ),
+    **dict.fromkeys(
+        "book novel memoir film movie album song play biography essay poem documentary "
+        "exhibition portrait letters diaries".split(),
+        "work",
+    ),
+    **dict.fromkeys("producer producers donors donor thanks credits".split(), "credits"),
+    **dict.fromkeys("reports reporter correspondent reporting".split(), "reports"),
 }
 _ROLE_WORD = re.compile(r"[a-z\-]{3,}(?:er|or|ist|ian|ant|ent|ess)s?")
 _NOT_ROLE = frozenset(
@@ -203,6 +220,18 @@ def _title_text(title: str) -> str:
     return title[match.end() :] if match and 0 < match.end() < len(title) else title
 
 
+@functools.lru_cache(maxsize=1)
+def _common() -> frozenset[str]:
+    raw = resources.files("catalog").joinpath("data/common_words.txt").read_text("utf-8")
+    return frozenset(raw.split())
+
+
+def common_word(word: str) -> bool:
+    """Whether a (folded) word is one the corpus writes in lower case in many shows
+    (`catalog/data/common_words.txt`, built by bench/credits_train.py from unlabelled text)."""
+    return word in _common()
+
+
 def candidates(
     title: str, text: str, *, first_names: Callable[[str], bool] | None = None
 ) -> list[Candidate]:
@@ -213,7 +242,7 @@ def candidates(
     for kind, body in (("title", head), ("text", text)):
         if not body:
             continue
-        spans = names.find(body, first_names=known)
+        spans = names.find(body, first_names=known, common=common_word)
         list_head: list[str] = []
         for n, span in enumerate(spans):
             feats = _span_features(span, body, kind, known)
@@ -318,11 +347,15 @@ def bio_of(text: str, span: names.Span) -> str:
     if span.descriptor and fold(span.descriptor) not in {"host", "co-host", "co-hosts"}:
         parts.append(span.descriptor)
     lead = _LEAD_WORDS.search(text[max(0, span.start - 60) : span.start])
-    if lead:
+    if lead:  # "beekeeper Luis Ferreira", "Prague-based security analyst Jiří Novák"
         words = lead.group(1).split()
         while words and words[0].lower() in _NOT_BIO_LEAD:
             words.pop(0)
-        if words and not any(w.lower() in _NOT_BIO_LEAD for w in words):
+        if (
+            words
+            and not any(w.lower() in _NOT_BIO_LEAD for w in words)
+            and (is_role_word(words[-1].lower()) or words[-1].lower() in names.ROLE_TITLES)
+        ):
             parts.insert(0, " ".join(words))
     after = _APPOSITIVE.match(text, span.end)
     if after:
@@ -419,6 +452,11 @@ def features_of(cand: Candidate, context: ShowContext | None) -> list[str]:
         feats.append("first-lower")
     if low and all(low):
         feats.append("all-lower")
+    usual = [common_word(fold(w)) for w in words if w]
+    if usual and usual[-1]:
+        feats.append("last-common")
+    if len(usual) > 1 and usual[0]:
+        feats.append("first-common")
     if cand.features.get("title:seen") and cand.features.get("text:seen"):
         feats.append("both")
     n = cand.features.get("text:seen", 0) + cand.features.get("title:seen", 0)
@@ -443,12 +481,14 @@ _CONJOINED = ("Lcue=", "Rcue=", "L1cue=", "R1cue=", "sent-start", "title:seen", 
 
 def decide(
     cands: list[Candidate], context: ShowContext | None = None, model: Model | None = None
-) -> list[tuple[Candidate, str, float]]:
-    """Each candidate's most likely role and its probability."""
+) -> list[tuple[Candidate, str, float, float]]:
+    """Each candidate's most likely role, its probability, and the probability that the
+    candidate is someone mentioned."""
     model = model or shipped_model()
     out = []
+    mentioned = CLASSES.index("mentioned")
     for cand in cands:
         probs = model.probabilities(features_of(cand, context))
         best = max(range(len(CLASSES)), key=probs.__getitem__)
-        out.append((cand, CLASSES[best], probs[best]))
+        out.append((cand, CLASSES[best], probs[best], probs[mentioned]))
     return out

@@ -29,7 +29,7 @@ from feedgen import make_feed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog import fastrss, feeds, fprules, normalize, people, pipeline
+from catalog import fastrss, feeds, fprules, normalize, phrasings, pipeline
 from catalog.store import TinyStore as Store
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -922,12 +922,12 @@ def test_lines_without_a_capital_never_change_the_extraction(
 ) -> None:
     mixed = "\n".join(x for pair in zip(lines, lowercase, strict=False) for x in pair)
     mixed += "\n" + "\n".join(lines[len(lowercase) :])
-    kept = "\n".join(line for line in mixed.split("\n") if people._has_capital(line))
-    assert people.extract(mixed).__dict__ == people.extract(kept).__dict__
+    kept = "\n".join(line for line in mixed.split("\n") if phrasings._has_capital(line))
+    assert phrasings.extract(mixed).__dict__ == phrasings.extract(kept).__dict__
     for line in lines:
-        assert people._cached_parse_names(line) == (
-            tuple(people._parse_names(line)[0]),
-            people._parse_names(line)[1],
+        assert phrasings._cached_parse_names(line) == (
+            tuple(phrasings._parse_names(line)[0]),
+            phrasings._parse_names(line)[1],
         )
 
 

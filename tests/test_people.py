@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from catalog import credits, people
+from catalog.credits import SUGGEST_BELOW
 
 # (text, guests as (name, bio, website), hosts, mentions)
 CASES = [
@@ -64,10 +65,7 @@ CASES = [
         "Guests: Ann Lee and Bob Stone", [("Ann Lee", None, None), ("Bob Stone", None, None)],
         [], [], id="guests-label-two",
     ),
-    pytest.param(
-        "Jamie Jensen - Travel Writer | road trips, diners, America",
-        [("Jamie Jensen", "Travel Writer", None)], [], [], id="name-dash-role-pipe-topics",
-    ),
+
     pytest.param(
         "Our guest this week is Colleen Brady. She is a tax preparer from Dayton.",
         [("Colleen Brady", "a tax preparer from Dayton", None)], [], [],
@@ -80,7 +78,7 @@ CASES = [
     ),
     pytest.param(
         "Amit Varma talks about Narendra Modi and the economy.",
-        [], [], ["Narendra Modi"], id="talks-about-is-a-mention",
+        None, None, ["Narendra Modi"], id="talks-about-is-a-mention",
     ),
     pytest.param(
         "The summit went well.Andrew Korybko is joined by Ada Byrne, an analyst.",
@@ -88,12 +86,12 @@ CASES = [
     ),
     pytest.param(
         "Lavrov spoke with Rex Tillerson by phone. Andrew Korybko is joined by Ada Byrne.",
-        [("Ada Byrne", None, None)], ["Andrew Korybko"], [],
+        [("Ada Byrne", None, None)], ["Andrew Korybko"], None,
         id="news-conversation-loses-to-a-credit-line",
     ),
     pytest.param(
         "Chinese President Xi Jinping speaks at the opening ceremony in Beijing.",
-        [], [], [], id="speaks-at-is-not-a-credit",
+        [], [], ["Xi Jinping"], id="speaks-at-is-not-a-credit",
     ),
     pytest.param(
         "Montenegro joins NATO as its 29th member.", [], [], [], id="a-country-joins",
@@ -133,18 +131,29 @@ def test_phrasings(text: str, guests, hosts, mentions) -> None:
     from catalog.normalize import html_to_text
 
     found = people.extract(html_to_text(text))
-    got_guests = [(c["name"], c["bio"], c["href"]) for c in found.credits if c["role"] == "guest"]
-    got_hosts = [c["name"] for c in found.credits if c["role"] == "host"]
-    assert got_guests == guests
-    assert got_hosts == hosts
-    assert found.mentions == mentions
+    counted = [c for c in found.credits if c["confidence"] >= SUGGEST_BELOW]
+    got_guests = sorted((c["name"], c["bio"], c["href"]) for c in counted if c["role"] == "guest")
+    got_hosts = sorted(c["name"] for c in counted if c["role"] == "host")
+    if guests is None:  # who speaks is not said: anything but the mentioned people
+        assert not {c["name"] for c in found.credits} & set(mentions)
+    else:
+        assert got_guests == sorted(guests)
+        assert got_hosts == sorted(hosts)
+    if mentions is not None:  # None: whether anyone else is mentioned is not asserted
+        assert sorted(found.mentions) == sorted(mentions)
+
+
+def test_a_listing_line_names_its_guest_at_least_as_a_suggestion() -> None:
+    found = people.extract("Jamie Jensen - Travel Writer | road trips, diners, America")
+    (credit,) = found.credits
+    assert (credit["name"], credit["role"], credit["bio"]) == ("Jamie Jensen", "guest", "Travel Writer")
 
 
 def test_every_credit_has_a_key_source_and_confidence() -> None:
     found = people.extract("Nadia Ferrer is joined by Dr. Owen Price.", source="summary")
-    assert [(c["key"], c["source"]) for c in found.credits] == [
-        ("owen price", "summary"),
-        ("nadia ferrer", "summary"),
+    assert sorted((c["key"], c["role"], c["source"]) for c in found.credits) == [
+        ("nadia ferrer", "host", "summary"),
+        ("owen price", "guest", "summary"),
     ]
     assert all(0 < c["confidence"] <= 1 for c in found.credits)
 

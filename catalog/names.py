@@ -297,6 +297,10 @@ def _close(
             honorific, descriptor_end = kind, n + 1
     name_idx = keep[descriptor_end:]
     descriptor_idx = [i for i in keep[:descriptor_end] if not _honorific(tokens[i])]
+    if honorific and len(name_idx) == 1:  # "Mr. Madhavan", "Dr Who": title and surname only
+        name_idx = [keep[descriptor_end - 1], *name_idx]
+        descriptor_idx = [i for i in descriptor_idx if i < name_idx[0]]
+        honorific = ""
     # Capitalised role words before the name: "Reporter M. Gessen", "Host Ira Glass".
     while len(name_idx) > 1 and fold(tokens[name_idx[0]]) in ROLE_TITLES:
         descriptor_idx.append(name_idx.pop(0))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from catalog import firstnames, phrasings, roles
-from catalog.normalize import clean_line
+from catalog.normalize import clean_line, person_key
 from catalog.phrasings import clean_bio, fix_glued, is_name, tag_people, website_of
 
 __all__ = ["Extraction", "clean_bio", "extract", "extract_items", "fix_glued", "is_name",
@@ -122,6 +122,33 @@ def extract_items(
     cands, context = show_candidates(items, channel_text)
     positions = range(len(items)) if only is None else only
     return [decide(cands[i], context, source=source, model=model) for i in positions]
+
+
+def same_person(a: str, b: str) -> bool:
+    """Whether two written names are one person: the same key, one less a middle name or
+    initial ("Donald J. Trump" / "Donald Trump"), or a surname alone ("Putin")."""
+    ka, kb = person_key(a).split(), person_key(b).split()
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    if ka[-1] != kb[-1]:
+        return False
+    short, long = (ka, kb) if len(ka) <= len(kb) else (kb, ka)
+    return len(short) == 1 or set(short) <= set(long)
+
+
+def unique_people(names_: Iterable[str]) -> list[str]:
+    """Names in order, later spellings of someone already named dropped ("Donald J. Trump"
+    after "Donald Trump"); a full name takes the place of a surname alone ("Putin")."""
+    kept: list[str] = []
+    for name in names_:
+        same = next((i for i, k in enumerate(kept) if same_person(name, k)), None)
+        if same is None:
+            kept.append(name)
+        elif len(kept[same].split()) == 1 and len(name.split()) > 1:
+            kept[same] = name
+    return kept
 
 
 def extract(text: str, *, source: str = "description", title: str = "") -> Extraction:

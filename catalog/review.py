@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog import derive, match, people, summaries
+from catalog.credits import SUGGEST_BELOW
 from catalog.backend import Store
 from catalog.errors import CatalogError, NotFoundError, SummaryError, UsageError
 from catalog.normalize import datetime_to_iso, person_key
@@ -89,12 +90,19 @@ def build_summary(digest: str, text: str, path: Path, now: datetime) -> dict[str
     page = summaries.parse_page(text, name=path.name)
     if not page["title"] and not page["body"]:
         raise SummaryError(f"{path}: no title and no text found")
-    found = people.extract(page["body"], source="summary")
+    found = people.extract(page["body"], source="summary", title=page["title"] or "")
+    # The page's tag line names its topics: an uncertain prose credit for one is a mention.
+    tagged = {person_key(m) for m in page["mentions"]}
+    found.credits = [
+        c for c in found.credits if c["key"] not in tagged or c["confidence"] >= SUGGEST_BELOW
+    ]
     credited = {c["key"] for c in found.credits}
-    mentions = [m for m in page["mentions"] + found.mentions if person_key(m) not in credited]
+    mentions = people.unique_people(
+        [m for m in page["mentions"] + found.mentions if person_key(m) not in credited]
+    )
     return {
         "id": digest, "path": str(path.resolve()), **page,
-        "mentions": list(dict.fromkeys(mentions)), "credits": found.credits,
+        "mentions": mentions, "credits": found.credits,
         "imported_at": datetime_to_iso(now), "state": "unmatched", "episode_id": None,
         "suggested": None, "score": None, "reasons": {}, "candidates": [],
     }  # fmt: skip

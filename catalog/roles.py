@@ -264,6 +264,14 @@ def candidates(
                 continue
             cand = groups[key] = Candidate(name=span.name, key=key, first_at=order)
         _absorb(cand, kind, body, span, feats)
+    # "The Prem Panicker Files" in a title is Prem Panicker, named in the text.
+    for key in sorted(groups, key=len, reverse=True):
+        words = key.split()
+        for n in range(len(words) - 1, 1, -1):
+            shorter = groups.get(" ".join(words[:n]))
+            if shorter is not None and key in groups:
+                shorter.features.update(groups.pop(key).features)
+                break
     # A surname or first name alone ("Kaldellis", "Nikhil joins") is the person of that
     # name; otherwise a single word may still be someone ("Nimbusyosh", "Sapphire").
     for kind, body, span, feats in singles:

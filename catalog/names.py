@@ -11,6 +11,7 @@ dropped. The work is linear in the text and capped (`MAX_CHARS`, `MAX_SPANS`).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -158,6 +159,22 @@ def _is_initial(token: str) -> bool:
     return 0 < len(bare) <= 3 and bare.isupper() and bare.isalpha() and len(token) <= 6
 
 
+# A run of capitalised tokens, found by the regex engine in one pass over the text: names
+# are a small part of any text, so only the runs are looked at in Python. Initials and known
+# abbreviations keep their period inside a run ("J. R. R. Tolkien", "Dr. Ravi Menon"); any
+# other period ends it ("… Vivek Kaul. The US …").
+_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽΆ-ΫА-ЯЁ-Џ"
+_ABBR = r"(?:Dr|Mr|Mrs|Ms|Mx|St|Prof|Jr|Sr|Rev|Gen|Col|Capt|Lt|Sgt|Sen|Rep|Gov|Fr|Mt|Hon)\."
+_TOK = rf"(?:{_ABBR}|[{_UP}]\.(?:[{_UP}]\.)*|[{_UP}][\w'’\-]*)"
+_PART = "(?:" + "|".join(sorted(PARTICLES, key=len, reverse=True)) + ")"
+_GAP = r"[ \t\u00a0]{1,2}"
+_NICK = rf"[\"“][{_UP}][\w'’.\-]{{0,20}}[\"”]"
+_RUN = re.compile(rf"{_TOK}(?:{_GAP}(?:{_PART}{_GAP})*(?:{_TOK}|{_NICK}))*")
+_CAPITAL = re.compile(f"[{_UP}]")  # where a run may start: the regex engine finds these fast
+_INSIDE_WORD = re.compile(r"[\w'’\-]")  # "McDonald" is found at "M", never at "D"
+_OPENS = re.compile(r"(?:^|[.!?:;\n]|[.!?][\"”’)])[\s\"“(]*$")
+
+
 def find(
     text: str,
     *,
@@ -173,57 +190,43 @@ def find(
     ('Martin Rees', 'Astronomer Royal', 'noble')
     """
     text = text[:MAX_CHARS]
-    known = first_names or (lambda _word: False)
-    usual = common or (lambda _word: False)
+    known = first_names or _never
+    usual = common or _never
     spans: list[Span] = []
-    run: list[re.Match[str]] = []
-    sentence = 0
-    run_sentence = 0
-    opens = True  # the next token opens a sentence
-    run_opens = False
-    quote_open = False  # inside a run, after the opening quote of a nickname
-    for match in _TOKEN.finditer(text):
-        token = match.group(0)
-        gap = text[run[-1].end() : match.start()] if run else ""
-        if run and ("\n" in gap or len(gap) > 2):
-            _close(text, run, run_sentence, run_opens, known, usual, spans)
-            run = []
-        if _is_cap(token):
-            if not run:
-                run_sentence, run_opens = sentence, opens
-            run.append(match)
-        elif run and (
-            (token.lower() in PARTICLES and token.islower())
-            or (token in "\"“”‘" and (quote_open or _quote_continues(text, match.end())))
-        ):
-            quote_open = token in "\"“”‘" and not quote_open
-            run.append(match)
-        else:
-            if run:
-                _close(text, run, run_sentence, run_opens, known, usual, spans)
-                run = []
-            quote_open = False
-            if token in ".!?" or "\n" in text[max(0, match.start() - 1) : match.start()]:
-                sentence += 1
-                opens = True
-                continue
+    done = 0  # the end of the last run: capitals before it are inside it
+    for capital in _CAPITAL.finditer(text):
+        start = capital.start()
+        if start < done or (start and _INSIDE_WORD.match(text, start - 1)):
+            continue
+        found = _RUN.match(text, start)
+        if found is None:
+            continue
+        done = found.end()
+        opens = _OPENS.search(text, max(0, start - 4), start) is not None
+        for sp in _run_spans(found.group(0), opens, known, usual):
+            spans.append(Span(sp.name, sp.start + start, sp.end + start, sp.descriptor,
+                              sp.honorific, sp.possessive, sp.nickname, 0, sp.sentence_start))
         if len(spans) >= MAX_SPANS:
-            return spans[:MAX_SPANS]
-        ends = token.endswith(".") and len(token) > 1 and not _is_abbreviation(token)
-        if ends and not (run and run[-1] is match):
-            sentence += 1
-            opens = True
-        elif ends:  # "… Vivek Kaul." closes both the run and the sentence
-            run[-1] = match
-            _close(text, run, run_sentence, run_opens, known, usual, spans)
-            run = []
-            sentence += 1
-            opens = True
-        else:
-            opens = False
-    if run:
-        _close(text, run, run_sentence, run_opens, known, usual, spans)
+            break
     return spans[:MAX_SPANS]
+
+
+def _never(_word: str) -> bool:
+    return False
+
+
+@functools.lru_cache(maxsize=16384)
+def _run_spans(
+    run_text: str, opens: bool, known: Callable[[str], bool], usual: Callable[[str], bool]
+) -> tuple[Span, ...]:
+    """The name spans of one run, offsets within the run (remembered: the same runs, a
+    show's hosts and its furniture, come back item after item)."""
+    run = list(_TOKEN.finditer(run_text))
+    if not any(_is_cap(m.group(0)) for m in run):
+        return ()
+    out: list[Span] = []
+    _close(run_text, run, 0, opens, known, usual, out)
+    return tuple(out)
 
 
 _ABBREVIATIONS = frozenset(
@@ -242,6 +245,38 @@ def _quote_continues(text: str, pos: int) -> bool:
 
 
 _NICKNAME = re.compile(r"[^\W\d_][\w'’.\-]{0,20}[\"”]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """What a capitalised token is, worked out once per distinct token."""
+
+    folded: str
+    function: bool  # "The", "They're"
+    honorific: str  # its kind, or ""
+    role: bool  # "Host", "Reporter"
+    thing: bool  # "University", "Radio"
+    place: bool  # "India", "Memphis"
+    lower: bool  # a lower-case particle inside a run ("van")
+
+
+@functools.lru_cache(maxsize=65536)
+def _word(token: str) -> _Word:
+    folded = fold(token)
+    bare = folded.rstrip(".")
+    kind = HONORIFICS.get(folded) or HONORIFICS.get(bare) or ""
+    if not kind and bare.endswith("s"):
+        kind = HONORIFICS.get(bare[:-1]) or ""
+    head = re.split(r"['’]", token.rstrip(".,"), maxsplit=1)[0]
+    return _Word(
+        folded=folded,
+        function=fold(head) in FUNCTION_WORDS,
+        honorific=kind,
+        role=folded in ROLE_TITLES,
+        thing=fold(token.rstrip(".'’s")) in THING_WORDS,
+        place=bare in PLACES,
+        lower=token.islower(),
+    )
 
 
 def _close(
@@ -272,6 +307,9 @@ def _close(
         i += 1
     if not keep:
         return
+    info = {i: _word(tokens[i]) for i in keep}
+    if len(keep) > 1 and " ".join(info[i].folded.rstrip(".") for i in keep) in PLACES:
+        return  # "New York", "Rio de Janeiro"
     # Possessive at the end: "Parris's", "Lavrov’s".
     last = tokens[keep[-1]]
     possessive = False
@@ -280,10 +318,10 @@ def _close(
             possessive = True
             break
     # Leading function words ("The", "In", "They're") are not part of a name.
-    while keep and _function(tokens[keep[0]]):
+    while keep and info[keep[0]].function:
         keep.pop(0)
     # Trailing particles ("… de") and function words ("… And") are not either.
-    while keep and (tokens[keep[-1]].islower() or _function(tokens[keep[-1]])):
+    while keep and (info[keep[-1]].lower or info[keep[-1]].function):
         keep.pop()
     if not keep:
         return
@@ -291,18 +329,17 @@ def _close(
     honorific = ""
     descriptor_end = 0
     for n, idx in enumerate(keep[:-1]):
-        word = fold(tokens[idx])
-        kind = HONORIFICS.get(word) or HONORIFICS.get(word[:-1] if word.endswith("s") else "")
-        if kind:
-            honorific, descriptor_end = kind, n + 1
+        if info[idx].honorific:
+            honorific, descriptor_end = info[idx].honorific, n + 1
     name_idx = keep[descriptor_end:]
-    descriptor_idx = [i for i in keep[:descriptor_end] if not _honorific(tokens[i])]
-    if honorific and len(name_idx) == 1:  # "Mr. Madhavan", "Dr Who": title and surname only
+    descriptor_idx = [i for i in keep[:descriptor_end] if not info[i].honorific]
+    plural = descriptor_end and info[keep[descriptor_end - 1]].folded.rstrip(".") not in HONORIFICS
+    if honorific and len(name_idx) == 1 and not plural:  # "Mr. Madhavan": title and surname
         name_idx = [keep[descriptor_end - 1], *name_idx]
         descriptor_idx = [i for i in descriptor_idx if i < name_idx[0]]
         honorific = ""
     # Capitalised role words before the name: "Reporter M. Gessen", "Host Ira Glass".
-    while len(name_idx) > 1 and fold(tokens[name_idx[0]]) in ROLE_TITLES:
+    while len(name_idx) > 1 and info[name_idx[0]].role:
         descriptor_idx.append(name_idx.pop(0))
     # A capitalised descriptor without an honorific ("Grim Reaper John Drake"): the name
     # starts at the first known first name, when the words before it are not names.
@@ -313,44 +350,48 @@ def _close(
                 name_idx = name_idx[n:]
                 break
     # Common words at the ends of a long run are not the name ("Dave Jones Everybody").
-    while len(name_idx) > 2 and usual(fold(tokens[name_idx[-1]])) and not known(tokens[name_idx[-1]]):
+    while (
+        len(name_idx) > 2 and usual(info[name_idx[-1]].folded) and not known(tokens[name_idx[-1]])
+    ):
         name_idx.pop()
-    while len(name_idx) > 2 and usual(fold(tokens[name_idx[0]])) and not known(tokens[name_idx[0]]):
+    while len(name_idx) > 2 and usual(info[name_idx[0]].folded) and not known(tokens[name_idx[0]]):
         descriptor_idx.append(name_idx.pop(0))
     if not name_idx:
         return
     # Long runs (headlines in title case) hold at most a name or two: split at words that
     # are not name-like (function words were dropped above; things end the run too).
-    for piece in _pieces(tokens, name_idx):
+    for piece in _pieces(tokens, name_idx, info):
         words = [tokens[i] for i in piece]
-        if any(fold(w.rstrip(".'’s")) in THING_WORDS for w in words):
+        if any(info[i].thing for i in piece) or all(info[i].place for i in piece):
             continue
-        folded = fold(" ".join(words).replace(".", ""))
-        if folded in PLACES or all(fold(w) in PLACES for w in words):
+        if len(piece) > 1 and fold(" ".join(words).replace(".", "")) in PLACES:
             continue
         start = run[piece[0]].start()
         end = run[piece[-1]].end()
         name = text[start:end]
         if possessive and piece[-1] == keep[-1]:
-            name = re.sub(r"(?:'s|’s|'|’)$", "", name)
+            name = _POSSESSIVE.sub("", name)
             end = start + len(name)
         if name.endswith(".") and not _is_initial(words[-1]):
             name = name[:-1]
             end -= 1
-        descriptor = " ".join(tokens[i] for i in descriptor_idx) if piece is not None else ""
+        first = piece[0] == name_idx[0]
         out.append(
             Span(
                 name=name,
                 start=start,
                 end=end,
-                descriptor=descriptor if piece[0] == name_idx[0] else "",
-                honorific=honorific if piece[0] == name_idx[0] else "",
+                descriptor=" ".join(tokens[i] for i in descriptor_idx) if first else "",
+                honorific=honorific if first else "",
                 possessive=possessive and piece[-1] == keep[-1],
                 nickname=nickname,
                 sentence=sentence,
                 sentence_start=opens and piece[0] == keep[0] and not descriptor_idx,
             )
         )
+
+
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 
 def _honorific(token: str) -> bool:
@@ -377,12 +418,11 @@ def _function(token: str) -> bool:
     return fold(re.split(r"['’]", token.rstrip(".,"), maxsplit=1)[0]) in FUNCTION_WORDS
 
 
-def _pieces(tokens: list[str], idx: list[int]) -> list[list[int]]:
-    """A run split where a function word sat inside it ("Tina Fey Reveals All" stays one:
-    `roles` decides; "Lavrov And Tillerson" → two)."""
+def _pieces(tokens: list[str], idx: list[int], info: dict[int, _Word]) -> list[list[int]]:
+    """A run split where a function word sat inside it ("Lavrov And Tillerson" → two)."""
     out: list[list[int]] = [[]]
     for i in idx:
-        if fold(tokens[i]) in FUNCTION_WORDS or tokens[i] in {"&", "-", "–"}:
+        if info[i].function or tokens[i] in {"&", "-", "–"}:
             if out[-1]:
                 out.append([])
             continue

@@ -246,6 +246,8 @@ _ABOUT = re.compile(
 )
 # _ABOUT matches only where one of these (case-sensitive) occurs.
 _ABOUT_WORDS = ("about", "discuss", "profile", "remember", "tribute", "look", "legacy")
+# A text none of whose lines holds one of these (lower-cased) matches no phrasing at all.
+_ANY_CUE = tuple(sorted({*_TRIGGER_WORDS, *_ABOUT_WORDS}))
 _PRONOUN_BIO = re.compile(
     r"^(?:He|She|They)(?: is|'s| was| are|’s) (?P<bio>(?:a|an|the)\b[^.;]{3,200})"
 )
@@ -444,6 +446,9 @@ def _credit(
 def extract(text: str, *, source: str = "description") -> Extraction:
     """Hosts, guests and mentioned people in a prose text (a page body or a description)."""
     result = Extraction()
+    low = text[:MAX_CHARS].lower()
+    if "|" not in low and not any(word in low for word in _ANY_CUE):
+        return result  # no phrasing can match: most texts, at no cost
     seen: dict[tuple[str, str], dict[str, Any]] = {}
     # Only lines with a capital letter can name anyone (see below), and neither gluing nor
     # sentence splitting crosses a line break: the other lines are never looked at.

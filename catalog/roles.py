@@ -79,8 +79,8 @@ class ShowContext:
 
 def _context(text: str, start: int, end: int) -> tuple[list[str], list[str]]:
     """Up to five words on each side of a span, nearest first, stopping at a sentence end."""
-    left = [w.lower() for w in _WORD.findall(text[max(0, start - 90) : start])][-5:]
-    right = [w.lower() for w in _WORD.findall(text[end : end + 90])][:5]
+    left = _WORD.findall(text[max(0, start - 60) : start].lower())[-5:]
+    right = _WORD.findall(text[end : end + 60].lower())[:5]
     for n in range(len(left) - 1, -1, -1):
         if left[n] in _BOUNDARY:
             left = [*left[n + 1 :]]
@@ -154,36 +154,7 @@ def _span_features(
     span: names.Span, text: str, kind: str, first_names: Callable[[str], bool]
 ) -> list[str]:
     left, right = _context(text, span.start, span.end)
-    feats = [f"{kind}:seen"]
-    for side, words in (("L", left), ("R", right)):
-        for n, word in enumerate(words[:4]):
-            cue = CUES.get(word)
-            if cue:
-                feats.append(f"{side}cue={cue}")
-                if n < 2:
-                    feats.append(f"{side}{n + 1}cue={cue}")
-    if left and is_role_word(left[0]):
-        feats.append("l1:role")
-    if right and right[0] != "," and is_role_word(right[0]):
-        feats.append("r1:role")  # "Bloomberg Businessweek editors": a name used as a modifier
-    if len(right) >= 2 and right[0] == "," and right[1] in {"a", "an", "the", "who", "author"}:
-        feats.append("appos")
-    elif len(right) >= 2 and right[0] == "," and is_role_word(right[1]):
-        feats.append("appos")
-    for n, word in enumerate(left[:3]):
-        feats.append(f"l{n + 1}={word}")
-    for n, word in enumerate(right[:3]):
-        feats.append(f"r{n + 1}={word}")
-    if len(left) >= 2:
-        feats.append(f"l12={left[1]} {left[0]}")
-    if len(right) >= 2:
-        feats.append(f"r12={right[0]} {right[1]}")
-    if len(left) >= 3:
-        feats.append(f"l123={left[2]} {left[1]} {left[0]}")
-    if len(right) >= 3:
-        feats.append(f"r123={right[0]} {right[1]} {right[2]}")
-    feats += [f"lw={w}" for w in left]
-    feats += [f"rw={w}" for w in right]
+    feats = [f"{kind}:seen", *_side(tuple(left), "l"), *_side(tuple(right), "r")]
     if kind == "title":
         feats.append(f"t:slot={title_slot(left, right)}")
     tokens = span.name.split()
@@ -200,6 +171,35 @@ def _span_features(
     if span.sentence_start:
         feats.append("sent-start")
     return feats
+
+
+@functools.lru_cache(maxsize=32768)
+def _side(words: tuple[str, ...], side: str) -> tuple[str, ...]:
+    """The features of the words on one side of a name, nearest first (remembered: a show
+    says "… is joined by" item after item)."""
+    up = side.upper()
+    feats = []
+    for n, word in enumerate(words[:4]):
+        cue = CUES.get(word)
+        if cue:
+            feats.append(f"{up}cue={cue}")
+            if n < 2:
+                feats.append(f"{up}{n + 1}cue={cue}")
+    if words:
+        if side == "l" and is_role_word(words[0]):
+            feats.append("l1:role")
+        if side == "r" and words[0] != "," and is_role_word(words[0]):
+            feats.append("r1:role")  # "Bloomberg Businessweek editors": a name as a modifier
+    if side == "r" and len(words) >= 2 and words[0] == ",":
+        if words[1] in {"a", "an", "the", "who", "author"} or is_role_word(words[1]):
+            feats.append("appos")
+    for n, word in enumerate(words[:3]):
+        feats.append(f"{side}{n + 1}={word}")
+    if len(words) >= 2:
+        pair = f"{words[1]} {words[0]}" if side == "l" else f"{words[0]} {words[1]}"
+        feats.append(f"{side}12={pair}")
+    feats += [f"{side}w={w}" for w in words]
+    return tuple(feats)
 
 
 def title_slot(left: list[str], right: list[str]) -> str:
@@ -243,13 +243,13 @@ def candidates(
         if not body:
             continue
         spans = names.find(body, first_names=known, common=common_word)
-        list_head: list[str] = []
+        head: list[str] = []  # the features of the list's first name
         for n, span in enumerate(spans):
             feats = _span_features(span, body, kind, known)
             if n and _continues_list(body[spans[n - 1].end : span.start]):
-                feats += list_head + ["inlist"]
+                feats += [f for f in head if f.startswith(_HEAD_FEATURES)] + ["inlist"]
             else:
-                list_head = [f for f in feats if f.startswith(_HEAD_FEATURES)]
+                head = feats
             found.append((kind, body, span, feats))
     groups: dict[str, Candidate] = {}
     singles: list[tuple[str, str, names.Span, list[str]]] = []
@@ -376,15 +376,15 @@ def bio_of(text: str, span: names.Span) -> str:
 
 
 # -- the show ------------------------------------------------------------------------------
-_LOWER_WORD = re.compile(r"(?<![\w'’\-])[a-zà-öø-ÿ][\w'’\-]*")
-
-
 def lower_words(texts: Iterable[str]) -> frozenset[str]:
     """The words some text writes in lower case: a name's word seldom is one."""
-    out: set[str] = set()
+    seen: set[str] = set()
     for text in texts:
-        out.update(_LOWER_WORD.findall(text[: names.MAX_CHARS]))
-    return frozenset(out)
+        seen.update(text[: names.MAX_CHARS].split())
+    return frozenset(w.strip(_PUNCT) for w in seen if w[:1].islower())
+
+
+_PUNCT = ".,;:!?()[]{}\"'“”‘’«»"
 
 
 def show_context(
@@ -420,15 +420,18 @@ class Model:
     bias: list[float]
 
     def probabilities(self, features: Iterable[str]) -> list[float]:
-        scores = list(self.bias)
+        s0, s1, s2, s3 = self.bias
+        get = self.weights.get
         for feat in features:
-            w = self.weights.get(feat)
+            w = get(feat)
             if w is not None:
-                for i in range(len(scores)):
-                    scores[i] += w[i]
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        total = sum(exps)
+                s0 += w[0]
+                s1 += w[1]
+                s2 += w[2]
+                s3 += w[3]
+        top = max(s0, s1, s2, s3)
+        exps = [math.exp(s0 - top), math.exp(s1 - top), math.exp(s2 - top), math.exp(s3 - top)]
+        total = exps[0] + exps[1] + exps[2] + exps[3]
         return [e / total for e in exps]
 
     def as_json(self) -> dict[str, Any]:

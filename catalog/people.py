@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from catalog import firstnames, phrasings, roles
+from catalog import firstnames, names, phrasings, roles
 from catalog.normalize import clean_line, person_key
 from catalog.phrasings import clean_bio, fix_glued, is_name, tag_people, website_of
 
@@ -24,6 +24,9 @@ __all__ = ["Extraction", "clean_bio", "extract", "extract_items", "fix_glued", "
            "tag_people", "website_of"]  # fmt: skip
 
 Extraction = phrasings.Extraction
+# A credit for a one-word name is at most this sure: below the suggestion threshold
+# (credits.SUGGEST_BELOW), so it waits in `catalog people review`.
+ONE_WORD_CONFIDENCE = 0.55
 # -- credits from prose -------------------------------------------------------------------
 def _pick_name(cand: roles.Candidate) -> str:
     return clean_line(cand.name)
@@ -63,6 +66,9 @@ def decide(
     """Credits (host and guest, with the model's confidence) and mentions of one item."""
     result = Extraction()
     for cand, role, confidence, mentioned in roles.decide(list(cands), context, model):
+        regular = context is not None and context.bucket(cand.key) in {"most", "many", "channel"}
+        if " " not in cand.key and not regular:  # one word, once ("Rorie"): a person decides
+            confidence = min(confidence, ONE_WORD_CONFIDENCE)
         if role in {"host", "guest"}:
             text_bio, site = cand.rule_bio or (None, None)
             if not (text_bio or site) and cand.bio and role == "guest":
@@ -127,7 +133,8 @@ def extract_items(
 def same_person(a: str, b: str) -> bool:
     """Whether two written names are one person: the same key, one less a middle name or
     initial ("Donald J. Trump" / "Donald Trump"), or a surname alone ("Putin")."""
-    ka, kb = person_key(a).split(), person_key(b).split()
+    ka = [w for w in person_key(a).split() if w not in names.HONORIFICS]
+    kb = [w for w in person_key(b).split() if w not in names.HONORIFICS]
     if not ka or not kb:
         return False
     if ka == kb:

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from catalog import derive, match, people, summaries
-from catalog.credits import SUGGEST_BELOW
 from catalog.backend import Store
 from catalog.errors import CatalogError, NotFoundError, SummaryError, UsageError
 from catalog.normalize import datetime_to_iso, person_key
@@ -91,11 +90,10 @@ def build_summary(digest: str, text: str, path: Path, now: datetime) -> dict[str
     if not page["title"] and not page["body"]:
         raise SummaryError(f"{path}: no title and no text found")
     found = people.extract(page["body"], source="summary", title=page["title"] or "")
-    # The page's tag line names its topics: an uncertain prose credit for one is a mention.
+    # The page's tag line names its topics (the politicians in the news): a person there is
+    # talked about, whatever a sentence of the page seems to say ("to meet with … Tillerson").
     tagged = {person_key(m) for m in page["mentions"]}
-    found.credits = [
-        c for c in found.credits if c["key"] not in tagged or c["confidence"] >= SUGGEST_BELOW
-    ]
+    found.credits = [c for c in found.credits if c["key"] not in tagged]
     credited = {c["key"] for c in found.credits}
     mentions = people.unique_people(
         [m for m in page["mentions"] + found.mentions if person_key(m) not in credited]

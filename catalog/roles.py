@@ -245,6 +245,8 @@ def candidates(
         spans = names.find(body, first_names=known, common=common_word)
         head: list[str] = []  # the features of the list's first name
         for n, span in enumerate(spans):
+            if _MODIFIER.match(body, span.end):
+                continue  # "Bloomberg Businessweek editors": a name used as a modifier
             feats = _span_features(span, body, kind, known)
             if n and _continues_list(body[spans[n - 1].end : span.start]):
                 feats += [f for f in head if f.startswith(_HEAD_FEATURES)] + ["inlist"]
@@ -291,6 +293,11 @@ def candidates(
     return list(groups.values())
 
 
+_MODIFIER = re.compile(
+    r"\s+(?:editors|reporters|writers|journalists|analysts|researchers|scientists|staff|"
+    r"team|staffers|correspondents|producers|executives|officials|engineers|developers|"
+    r"employees|members|fans|users|readers|listeners|subscribers)\b"
+)
 # What a list's later names inherit from its first: "talks to singers A, B, C and D".
 _HEAD_FEATURES = ("l1=", "l12=", "l123=", "Lcue=", "L1cue=", "L2cue=", "l1:role", "lw=")
 _LIST_GAP = re.compile(r"^(?:['’]s)?\s*(?:,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*|\s*;\s*)$")
@@ -302,10 +309,7 @@ def _continues_list(gap: str) -> bool:
 
 
 def _group_key(span: names.Span) -> str:
-    name = span.name
-    if span.nickname:  # 'Matthew "Matt" Rorie' is Matt Rorie
-        name = re.sub(r"\s*[\"“][^\"”]*[\"”]", "", name)
-    return person_key(name)
+    return person_key(span.name)  # 'Matthew "Matt" Rorie' is matt rorie, as "Matt Rorie"
 
 
 def _absorb(

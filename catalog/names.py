@@ -77,7 +77,7 @@ THING_WORDS = frozenset(
     year weekly daily facebook twitter telegram google apple spotify youtube instagram
     tiktok korea arabia africa america europe asia policy affairs review magazine journal
     times post prize award awards economics economy studies media network press books
-    records hospital church museum library gallery theatre theater hall park square
+    records hospital church museum library gallery theatre theater square
     airport station bridge tower mountain mountains lake desert empire dynasty
     revolution movement project program programme series season chapter edition report
     tour trust fund society committee commission board bureau service services industry
@@ -308,6 +308,8 @@ def _close(
     if not keep:
         return
     info = {i: _word(tokens[i]) for i in keep}
+    if info[keep[-1]].thing:
+        return  # "Meridian Analytics Group", "Riverbend Community Radio": a body, not a person
     if len(keep) > 1 and " ".join(info[i].folded.rstrip(".") for i in keep) in PLACES:
         return  # "New York", "Rio de Janeiro"
     # Possessive at the end: "Parris's", "Lavrov’s".
@@ -364,6 +366,8 @@ def _close(
         words = [tokens[i] for i in piece]
         if any(info[i].thing for i in piece) or all(info[i].place for i in piece):
             continue
+        if len(piece) == 1 and usual(info[piece[0]].folded) and not known(tokens[piece[0]]):
+            continue  # "Later", "Security": a common word that opens a sentence
         if len(piece) > 1 and fold(" ".join(words).replace(".", "")) in PLACES:
             continue
         start = run[piece[0]].start()

@@ -80,7 +80,9 @@ def decide(
                 "bio": text_bio, "href": site, "img": None, "source": source,
                 "confidence": round(confidence, 3), "evidence": "model",
             })  # fmt: skip
-        elif role == "mentioned" or (role == "none" and mentioned >= 0.3):
+        elif role == "mentioned" or (
+            role == "none" and (mentioned >= 0.3 or "rule=mentioned" in cand.features)
+        ):
             result.mentions.append(_pick_name(cand))
     return result
 

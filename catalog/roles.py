@@ -59,6 +59,7 @@ class ShowContext:
     lower: frozenset[str] = frozenset()  # words the show writes in lower case ("latency")
     own: frozenset[str] = frozenset()  # the show's own title, folded: never a person
     slots: dict[str, float] = field(default_factory=dict)  # title slot → share of titles
+    slot_people: dict[str, float] = field(default_factory=dict)  # → share with a first name
 
     def is_own(self, cand: Candidate) -> bool:
         """Whether a candidate is the show's own name ("Software Engineering Daily")."""
@@ -159,7 +160,12 @@ def _span_features(
         feats.append(f"t:slot={title_slot(left, right)}")
     tokens = span.name.split()
     feats.append(f"ntok={min(len(tokens), 4)}")
-    feats.append("fn=1" if first_names(tokens[0]) else "fn=0")
+    # A known first name; else a common word ("Low Latency"); else a name the list lacks
+    # ("Ngozi", "Aroha"): the list is evidence, its silence is not.
+    if first_names(tokens[0]):
+        feats.append("fn=1")
+    else:
+        feats.append("fn=common" if common_word(fold(tokens[0])) else "fn=unknown")
     if span.name.isupper():
         feats.append("allcaps")
     if span.honorific:
@@ -400,11 +406,13 @@ def show_context(
     texts write in lower case."""
     counts: Counter[str] = Counter()
     slots: Counter[str] = Counter()
+    named: Counter[str] = Counter()
     n = 0
     for cands in items:
         n += 1
         counts.update({c.key for c in cands})
         slots.update({c.slot for c in cands if c.slot})
+        named.update({c.slot for c in cands if c.slot and c.features.get("fn=1")})
     channel = frozenset(person_key(s.name) for s in names.find(channel_text) if " " in s.name)
     share = {k: v / n for k, v in counts.items()}
     first_line = channel_text.split("\n", 1)[0].strip()
@@ -412,6 +420,7 @@ def show_context(
     return ShowContext(
         items=n, share=share, channel=channel, lower=lower_words(texts), own=own,
         slots={k: v / n for k, v in slots.items()},
+        slot_people={k: named[k] / v for k, v in slots.items()},
     )  # fmt: skip
 
 
@@ -487,6 +496,13 @@ def features_of(cand: Candidate, context: ShowContext | None) -> list[str]:
             share = context.slots.get(cand.slot, 0.0)
             regular = "regular" if share >= 0.3 and share * context.items >= 3 else "odd"
             feats += [f"tslot={regular}", f"tslot={regular}&{cand.slot}"]
+            if regular == "regular" and context.slot_people.get(cand.slot, 0.0) >= 0.5:
+                # Most names in this slot of the show's titles begin with a first name: the
+                # slot holds people, this one too ("#209 – Aroha Ngata: Weaving").
+                feats += ["tslot=people", f"tslot=people&{cand.slot}"]
+                if "fn=unknown" in feats:  # the list lacks this first name; the show's
+                    feats.remove("fn=unknown")  # titles say it is one
+                    feats.append("fn=slot")
         feats += [f"show={bucket}&{f}" for f in cand.features if f.startswith(_CONJOINED)]
     return feats
 

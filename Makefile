@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help install lint fmt typecheck test check demo bench clean
+.PHONY: help install lint fmt typecheck test check demo bench model clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -62,13 +62,18 @@ demo: $(STAMP)  ## ingest the bundled feeds/ into a throw-away catalog and brows
 	  $(PY) ../shared/tools/validate_podcast_rss.py $$tmp/davis.xml && echo "davis.xml: valid podcast RSS"; fi; \
 	rm -rf "$$tmp"
 
-bench: $(STAMP)  ## benchmarks (ratios to baselines measured in the same run)
+bench: $(STAMP)  ## benchmarks (ratios to baselines measured in the same run), credits quality
+	$(PY) bench/credits_eval.py
+	$(PY) bench/credits_bench.py
 	$(PY) bench/catalog_bench.py
 	$(PY) bench/ingest_bench.py
 	$(PY) bench/match_bench.py
 	$(PY) bench/people_bench.py
 	$(PY) bench/startup_bench.py
 	$(PY) bench/scan_bench.py
+
+model: $(STAMP)  ## retrain the credits role model from the labelled sets (needs ../shared)
+	$(PY) bench/credits_train.py
 
 clean:  ## remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

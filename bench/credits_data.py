@@ -62,7 +62,7 @@ def _resolve(file: str, set_name: str) -> Path:
     return CORPUS / file
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def read_items(path: Path) -> tuple[str, list[tuple[str, str]]]:
     """(channel text, [(title, description)]) of a feed, a JSON list or a page."""
     data = path.read_bytes()

@@ -22,11 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from credits_data import Item, Show, load_shows, same_person  # noqa: E402
-from credits_train import examples, show_candidates, train  # noqa: E402
+from credits_data import Show, load_shows, same_person
+from credits_train import examples, show_candidates, train
 
-from catalog import people, roles  # noqa: E402
-from catalog.credits import SUGGEST_BELOW  # noqa: E402
+from catalog import people, roles
+from catalog.credits import SUGGEST_BELOW
 
 
 @dataclass
@@ -78,8 +78,9 @@ def score_show(
         extraction = people.decide(cands[item.pos], context, source="description", model=model)
         where = f"{show.name.split('/')[-1]}[{item.index}] {item.title[:40]!r}"
         credits = [c for c in extraction.credits if c["confidence"] >= threshold]
-        guests.add([c["name"] for c in credits if c["role"] == "guest"], item.guests, where, "guest")
-        hosts.add([c["name"] for c in credits if c["role"] == "host"], item.hosts, where, "host")
+        found = {r: [c["name"] for c in credits if c["role"] == r] for r in ("guest", "host")}
+        guests.add(found["guest"], item.guests, where, "guest")
+        hosts.add(found["host"], item.hosts, where, "host")
     return guests, hosts, n
 
 

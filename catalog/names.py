@@ -119,15 +119,53 @@ PLACES = frozenset(
     dubai jerusalem brussels amsterdam geneva zurich munich hamburg milan lisbon oslo
     stockholm copenhagen helsinki havana caracas bogota lima santiago mexico""".split()
 ) | frozenset(
-    ("united states", "united kingdom", "new zealand", "south africa", "north korea",
-     "south korea", "saudi arabia", "sri lanka", "hong kong", "new york", "los angeles",
-     "san francisco", "new delhi", "el salvador", "costa rica", "sierra leone",
-     "ivory coast", "east timor", "middle east", "latin america", "north america",
-     "south america", "new jersey", "new mexico", "rio de janeiro", "sao paulo",
-     "buenos aires", "tel aviv", "abu dhabi", "kuala lumpur", "san diego", "las vegas",
-     "san jose", "st petersburg", "saint petersburg", "cape town", "west bank",
-     "new hampshire", "north carolina", "south carolina", "north dakota", "south dakota",
-     "west virginia", "rhode island", "new orleans")
+    (
+        "united states",
+        "united kingdom",
+        "new zealand",
+        "south africa",
+        "north korea",
+        "south korea",
+        "saudi arabia",
+        "sri lanka",
+        "hong kong",
+        "new york",
+        "los angeles",
+        "san francisco",
+        "new delhi",
+        "el salvador",
+        "costa rica",
+        "sierra leone",
+        "ivory coast",
+        "east timor",
+        "middle east",
+        "latin america",
+        "north america",
+        "south america",
+        "new jersey",
+        "new mexico",
+        "rio de janeiro",
+        "sao paulo",
+        "buenos aires",
+        "tel aviv",
+        "abu dhabi",
+        "kuala lumpur",
+        "san diego",
+        "las vegas",
+        "san jose",
+        "st petersburg",
+        "saint petersburg",
+        "cape town",
+        "west bank",
+        "new hampshire",
+        "north carolina",
+        "south carolina",
+        "north dakota",
+        "south dakota",
+        "west virginia",
+        "rhode island",
+        "new orleans",
+    )
 )
 
 Kind = str  # "title" or "text"
@@ -204,8 +242,19 @@ def find(
         done = found.end()
         opens = _OPENS.search(text, max(0, start - 4), start) is not None
         for sp in _run_spans(found.group(0), opens, known, usual):
-            spans.append(Span(sp.name, sp.start + start, sp.end + start, sp.descriptor,
-                              sp.honorific, sp.possessive, sp.nickname, 0, sp.sentence_start))
+            spans.append(
+                Span(
+                    sp.name,
+                    sp.start + start,
+                    sp.end + start,
+                    sp.descriptor,
+                    sp.honorific,
+                    sp.possessive,
+                    sp.nickname,
+                    0,
+                    sp.sentence_start,
+                )
+            )
         if len(spans) >= MAX_SPANS:
             break
     return spans[:MAX_SPANS]
@@ -296,8 +345,8 @@ def _close(
     i = 0
     while i < len(tokens):
         tok = tokens[i]
-        if tok in "\"“”‘":
-            if i + 2 < len(tokens) and tokens[i + 2] in "\"“”" and _is_cap(tokens[i + 1]):
+        if tok in '"“”‘':
+            if i + 2 < len(tokens) and tokens[i + 2] in '"“”' and _is_cap(tokens[i + 1]):
                 nickname = tokens[i + 1]
                 i += 3
                 continue

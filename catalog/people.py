@@ -11,9 +11,7 @@ returned separately and never as guests.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from catalog import firstnames, names, phrasings, roles
@@ -27,6 +25,8 @@ Extraction = phrasings.Extraction
 # A credit for a one-word name is at most this sure: below the suggestion threshold
 # (credits.SUGGEST_BELOW), so it waits in `catalog people review`.
 ONE_WORD_CONFIDENCE = 0.55
+
+
 # -- credits from prose -------------------------------------------------------------------
 def _pick_name(cand: roles.Candidate) -> str:
     return clean_line(cand.name)
@@ -47,6 +47,8 @@ def item_candidates(title: str, text: str) -> tuple[roles.Candidate, ...]:
                 if cand.key == credit["key"] or cand.key.endswith(surname):
                     cand.features[f"rule={credit['role']}"] += 1
                     cand.features[f"rule={credit['role']}:{credit['evidence']}"] += 1
+                    if credit["evidence"] not in phrasings.WEAK:
+                        cand.features[f"strong={credit['role']}"] += 1
                     if credit.get("bio") or credit.get("href"):  # its reading of the bio
                         cand.rule_bio = (credit.get("bio"), credit.get("href"))
         for name in found.mentions:
@@ -164,5 +166,3 @@ def extract(text: str, *, source: str = "description", title: str = "") -> Extra
     """Hosts, guests and mentioned people in one prose text (a page body, a description)."""
     found, context = show_candidates([(title, text)])
     return decide(found[0], context, source=source)
-
-

@@ -175,6 +175,7 @@ _CHAT = r"(?:talks?|talked|talking|speaks?|spoke|speaking|chats?|chatted|sits? d
 # Conversational phrasings also describe news ("Lavrov spoke with Tillerson"): they count
 # only when no stronger phrasing ("is joined by", "joins", "Guest:") named anyone.
 _WEAK = {"talks-with", "interviews", "with-guest", "tells", "and-discuss"}
+WEAK = _WEAK  # public: catalog.people tells strong phrasings from these
 PATTERNS: list[tuple[str, re.Pattern[str], float]] = [
     # "Andrew Korybko is joined by Joseph Davis, an independent blogger…"
     ("joined-by", re.compile(

@@ -27,10 +27,15 @@ from catalog import names
 from catalog.normalize import fold, person_key
 
 CLASSES = ("host", "guest", "mentioned", "none")
+RULE_ODDS = 4.0  # see `decide`
+WEAK_RULE_ODDS = 2.0
+OFFICE_ODDS = 3.0
 MAX_CANDIDATES = 60  # people read from one item (the rest are ignored)
 
 _WORD = re.compile(r"[\w'’\-]+|[^\w\s]")
-_NUMBER_PREFIX = re.compile(r"^\s*(?:#|no\.?\s*|ep(?:isode)?\.?\s*)?\d[\d.]*\s*[:\-–—|.)]?\s*", re.I)
+_NUMBER_PREFIX = re.compile(
+    r"^\s*(?:#|no\.?\s*|ep(?:isode)?\.?\s*)?\d[\d.]*\s*[:\-–—|.)]?\s*", re.I
+)
 _BOUNDARY = {".", "!", "?", ";", "|"}
 
 
@@ -143,7 +148,7 @@ _NOT_ROLE = frozenset(
     "other either neither whether under over after never ever later rather together another "
     "member number order center paper chapter summer winter water border letter weather "
     "however her their your our per for or further former latter".split()
-)
+) | frozenset(names.HONORIFICS)  # "president", "minister": an office, talked about
 
 
 def is_role_word(word: str) -> bool:
@@ -196,9 +201,13 @@ def _side(words: tuple[str, ...], side: str) -> tuple[str, ...]:
             feats.append("l1:role")
         if side == "r" and words[0] != "," and is_role_word(words[0]):
             feats.append("r1:role")  # "Bloomberg Businessweek editors": a name as a modifier
-    if side == "r" and len(words) >= 2 and words[0] == ",":
-        if words[1] in {"a", "an", "the", "who", "author"} or is_role_word(words[1]):
-            feats.append("appos")
+    if (
+        side == "r"
+        and len(words) >= 2
+        and words[0] == ","
+        and (words[1] in {"a", "an", "the", "who", "author"} or is_role_word(words[1]))
+    ):
+        feats.append("appos")
     for n, word in enumerate(words[:3]):
         feats.append(f"{side}{n + 1}={word}")
     if len(words) >= 2:
@@ -211,6 +220,7 @@ def _side(words: tuple[str, ...], side: str) -> tuple[str, ...]:
 def title_slot(left: list[str], right: list[str]) -> str:
     """Where a name stands in a title: what is just before and after it ("^", ":", "with",
     "$" …), e.g. "^|:" for "Anthony Kaldellis: Roman Empire"."""
+
     def word(words: list[str], edge: str) -> str:
         if not words or words[0] in {"<s>", "</s>"}:
             return edge
@@ -249,15 +259,15 @@ def candidates(
         if not body:
             continue
         spans = names.find(body, first_names=known, common=common_word)
-        head: list[str] = []  # the features of the list's first name
+        first: list[str] = []  # the features of the list's first name
         for n, span in enumerate(spans):
             if _MODIFIER.match(body, span.end):
                 continue  # "Bloomberg Businessweek editors": a name used as a modifier
             feats = _span_features(span, body, kind, known)
             if n and _continues_list(body[spans[n - 1].end : span.start]):
-                feats += [f for f in head if f.startswith(_HEAD_FEATURES)] + ["inlist"]
+                feats += [f for f in first if f.startswith(_HEAD_FEATURES)] + ["inlist"]
             else:
-                head = feats
+                first = feats
             found.append((kind, body, span, feats))
     groups: dict[str, Candidate] = {}
     singles: list[tuple[str, str, names.Span, list[str]]] = []
@@ -342,9 +352,7 @@ def _absorb(
 
 
 # -- bios ----------------------------------------------------------------------------------
-_APPOSITIVE = re.compile(
-    r"\s*,\s+((?:a|an|the|who|whose|[a-z])(?:[^.;!?()]|\.(?=\S)){2,300})"
-)
+_APPOSITIVE = re.compile(r"\s*,\s+((?:a|an|the|who|whose|[a-z])(?:[^.;!?()]|\.(?=\S)){2,300})")
 _BIO_END = re.compile(
     r",?\s+(?:and|&)\s+(?=[A-Z])|,\s*(?:to |about |on |as |in this |in today)|"
     r"\s+(?:to (?:discuss|talk|explain|look|share|tell|explore|examine|consider|debate|"
@@ -520,6 +528,19 @@ def decide(
     mentioned = CLASSES.index("mentioned")
     for cand in cands:
         probs = model.probabilities(features_of(cand, context))
+        # A strong phrasing ("X is joined by Y", "Guest: Y") multiplies the odds of the
+        # role it gives by RULE_ODDS: the model weighs it, this keeps it from being drowned.
+        for role in ("host", "guest"):
+            odds = RULE_ODDS if cand.features.get(f"strong={role}") else 1.0
+            if odds == 1.0 and cand.features.get(f"rule={role}"):
+                odds = WEAK_RULE_ODDS  # "X talks with Y": news uses it too
+            if cand.features.get("hon=office") and not cand.features.get(f"rule={role}"):
+                odds /= OFFICE_ODDS  # "President Xi Jinping speaks at …": in the news
+            if odds != 1.0:
+                i = CLASSES.index(role)
+                probs[i] *= odds
+                total = sum(probs)
+                probs = [p / total for p in probs]
         best = max(range(len(CLASSES)), key=probs.__getitem__)
         out.append((cand, CLASSES[best], probs[best], probs[mentioned]))
     return out

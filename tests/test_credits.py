@@ -211,8 +211,10 @@ def test_the_shipped_model_is_the_one_the_labels_train() -> None:
     assert model.as_json()["weights"] == shipped["weights"]
 
 
-JUNK = ["Bloomberg Businessweek", "Royal Sir Martin Rees", "Host Ira", "FREE FOR ALL FRIDAY",
-        "Software Engineering Daily", "Grim Reaper John Drake", "Managing Editor Jim Ellis"]  # fmt: skip
+JUNK = [
+    "Bloomberg Businessweek", "Royal Sir Martin Rees", "Host Ira", "FREE FOR ALL FRIDAY",
+    "Software Engineering Daily", "Grim Reaper John Drake", "Managing Editor Jim Ellis",
+]  # fmt: skip
 
 
 @needs_corpus

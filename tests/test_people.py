@@ -88,9 +88,6 @@ CASES = [
         "Lavrov spoke with Rex Tillerson by phone. Andrew Korybko is joined by Ada Byrne.",
         [("Ada Byrne", None, None)], ["Andrew Korybko"], None,
         id="news-conversation-loses-to-a-credit-line",
-        marks=pytest.mark.xfail(strict=True, reason="known: alone, with no show around it, "
-                                "the object of 'spoke with' reads as a host (as in 'talks to "
-                                "Matthew Parris'); see bench/credits_eval.py"),
     ),
     pytest.param(
         "Chinese President Xi Jinping speaks at the opening ceremony in Beijing.",
@@ -146,12 +143,14 @@ def test_phrasings(text: str, guests, hosts, mentions) -> None:
         assert sorted(found.mentions) == sorted(mentions)
 
 
-@pytest.mark.xfail(strict=True, reason="known: the labelled sets hold no 'Name - Role | topics' "
-                   "listing line, so the model gives the name no role")
 def test_a_listing_line_names_its_guest_at_least_as_a_suggestion() -> None:
     found = people.extract("Jamie Jensen - Travel Writer | road trips, diners, America")
     (credit,) = found.credits
-    assert (credit["name"], credit["role"], credit["bio"]) == ("Jamie Jensen", "guest", "Travel Writer")
+    assert (credit["name"], credit["role"], credit["bio"]) == (
+        "Jamie Jensen",
+        "guest",
+        "Travel Writer",
+    )
 
 
 def test_every_credit_has_a_key_source_and_confidence() -> None:

@@ -309,7 +309,7 @@ def test_corpus_som_crew_roles_are_not_cast(cli: Any) -> None:
 
 @needs_corpus
 def test_corpus_prose_guest_daniel_j_lewis(cli: Any) -> None:
-    """"… and we're joined by Renowned Industry Expert Daniel J Lewis": one person, whole."""
+    """ "… and we're joined by Renowned Industry Expert Daniel J Lewis": one person, whole."""
     cli("ingest", PARTYTIME / "pc20rss.xml")
     names = {p["name"] for p in cli.json("people", "--role", "guest")}
     assert "Daniel J Lewis" in names

@@ -248,7 +248,7 @@ def test_guest_extraction_on_a_hand_checked_sample() -> None:
 def test_the_host_is_never_taken_for_a_guest() -> None:
     host = person_key(HOST)
     for ep in _episodes():
-        guests, hosts = _people(ep)
+        guests, _hosts = _people(ep)
         if ep["epnum"] == HOST_AS_GUEST:  # "Amit Varma tells Pavan Srinath what it means…"
             assert guests == {host}  # the rerun of another show: here he is the guest
             assert "pavan srinath" not in guests

@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from credits_data import CORPUS, ROOT, Show, load_shows, read_items, same_person  # noqa: E402
+from credits_data import CORPUS, ROOT, Show, load_shows, read_items, same_person
 
-from catalog import people, roles  # noqa: E402
+from catalog import people, roles
 
 MODEL = ROOT / "catalog" / "data" / "roles_model.json"
 Example = tuple[list[str], int]
@@ -39,7 +39,7 @@ def label_of(name: str, item: object) -> int:
     return roles.CLASSES.index("none")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def show_candidates(
     show: Show,
 ) -> tuple[list[tuple[roles.Candidate, ...]], roles.ShowContext]:
@@ -47,7 +47,7 @@ def show_candidates(
     return people.show_candidates(show.items, show.channel_text)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def show_examples(show: Show) -> list[Example]:
     """(features, class) of every candidate in the show's labelled, unambiguous items."""
     cands, context = show_candidates(show)

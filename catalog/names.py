@@ -168,8 +168,6 @@ PLACES = frozenset(
     )
 )
 
-Kind = str  # "title" or "text"
-
 
 @dataclass(frozen=True, slots=True)
 class Span:
@@ -182,7 +180,6 @@ class Span:
     honorific: str  # the honorific's kind ("academic", "office", …) or ""
     possessive: bool  # "Parris's", "Parris’"
     nickname: str  # 'Matthew "Matt" Rorie' → "Matt"
-    sentence: int  # index of the sentence (or line) it stands in
     sentence_start: bool  # the name (or its honorific/descriptor) opens the sentence
 
 
@@ -251,7 +248,6 @@ def find(
                     sp.honorific,
                     sp.possessive,
                     sp.nickname,
-                    0,
                     sp.sentence_start,
                 )
             )
@@ -274,26 +270,8 @@ def _run_spans(
     if not any(_is_cap(m.group(0)) for m in run):
         return ()
     out: list[Span] = []
-    _close(run_text, run, 0, opens, known, usual, out)
+    _close(run_text, run, opens, known, usual, out)
     return tuple(out)
-
-
-_ABBREVIATIONS = frozenset(
-    "dr. mr. mrs. ms. st. prof. jr. sr. vs. no. vol. ep. rev. gen. col. capt. lt. sgt. "
-    "sen. rep. gov. fr. mt. ft. inc. co. corp. ltd. dept. univ. approx. etc.".split()
-)
-
-
-def _is_abbreviation(token: str) -> bool:
-    return token.lower() in _ABBREVIATIONS or _is_initial(token)
-
-
-def _quote_continues(text: str, pos: int) -> bool:
-    """A quoted nickname inside a name: 'Matthew "Matt" Rorie' (short, capitalised)."""
-    return _NICKNAME.match(text, pos) is not None
-
-
-_NICKNAME = re.compile(r"[^\W\d_][\w'’.\-]{0,20}[\"”]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,7 +309,6 @@ def _word(token: str) -> _Word:
 def _close(
     text: str,
     run: list[re.Match[str]],
-    sentence: int,
     opens: bool,
     known: Callable[[str], bool],
     usual: Callable[[str], bool],
@@ -438,18 +415,12 @@ def _close(
                 honorific=honorific if first else "",
                 possessive=possessive and piece[-1] == keep[-1],
                 nickname=nickname,
-                sentence=sentence,
                 sentence_start=opens and piece[0] == keep[0] and not descriptor_idx,
             )
         )
 
 
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
-
-
-def _honorific(token: str) -> bool:
-    word = fold(token)
-    return word in HONORIFICS or (word.endswith("s") and word[:-1] in HONORIFICS)
 
 
 # Capitalised words for what someone does: a descriptor before a name ("Host Ira Glass",
@@ -464,11 +435,6 @@ ROLE_TITLES = frozenset(
     rocker drummer guitarist composer conductor designer photographer playwright
     entrepreneur investor expert professor coach player""".split()
 )
-
-
-def _function(token: str) -> bool:
-    """'The', 'They're', 'Today's': a function word, whatever follows its apostrophe."""
-    return fold(re.split(r"['’]", token.rstrip(".,"), maxsplit=1)[0]) in FUNCTION_WORDS
 
 
 def _pieces(tokens: list[str], idx: list[int], info: dict[int, _Word]) -> list[list[int]]:

@@ -47,9 +47,6 @@ class Candidate:
     key: str
     features: Counter[str] = field(default_factory=Counter)
     bio: str = ""
-    in_title: bool = False
-    in_text: bool = False
-    first_at: int = 0  # where it is first named (title first, then text)
     slot: str = ""  # where the title names it (`title_slot`), if it does
     rule_bio: tuple[str | None, str | None] | None = None  # (bio, website) a phrasing gave
 
@@ -271,7 +268,7 @@ def candidates(
             found.append((kind, body, span, feats))
     groups: dict[str, Candidate] = {}
     singles: list[tuple[str, str, names.Span, list[str]]] = []
-    for order, (kind, body, span, feats) in enumerate(found):
+    for kind, body, span, feats in found:
         if " " not in span.name.strip():
             singles.append((kind, body, span, feats))
             continue
@@ -280,7 +277,7 @@ def candidates(
         if cand is None:
             if len(groups) >= MAX_CANDIDATES:
                 continue
-            cand = groups[key] = Candidate(name=span.name, key=key, first_at=order)
+            cand = groups[key] = Candidate(name=span.name, key=key)
         _absorb(cand, kind, body, span, feats)
     # "The Prem Panicker Files" in a title is Prem Panicker, named in the text.
     for key in sorted(groups, key=len, reverse=True):
@@ -303,7 +300,7 @@ def candidates(
         key = person_key(span.name)
         cand = groups.get(key)
         if cand is None:
-            cand = groups[key] = Candidate(name=span.name, key=key, first_at=len(groups))
+            cand = groups[key] = Candidate(name=span.name, key=key)
             cand.features["single"] += 1
         _absorb(cand, kind, body, span, feats)
     return list(groups.values())
@@ -315,7 +312,7 @@ _MODIFIER = re.compile(
     r"employees|members|fans|users|readers|listeners|subscribers)\b"
 )
 # What a list's later names inherit from its first: "talks to singers A, B, C and D".
-_HEAD_FEATURES = ("l1=", "l12=", "l123=", "Lcue=", "L1cue=", "L2cue=", "l1:role", "lw=")
+_HEAD_FEATURES = ("l1=", "l12=", "Lcue=", "L1cue=", "L2cue=", "l1:role", "lw=")
 _LIST_GAP = re.compile(r"^(?:['’]s)?\s*(?:,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*|\s*;\s*)$")
 
 
@@ -341,14 +338,11 @@ def _absorb(
         feats = [f for f in feats if not f.startswith(("ntok=", "fn="))] + ["alone"]
     cand.features.update(feats)
     if kind == "title":
-        cand.in_title = True
         cand.slot = cand.slot or next(
             (f.split("=", 1)[1] for f in feats if f.startswith("t:slot=")), ""
         )
-    else:
-        cand.in_text = True
-        if not cand.bio and not alone:
-            cand.bio = bio_of(body, span)
+    elif not cand.bio and not alone:
+        cand.bio = bio_of(body, span)
 
 
 # -- bios ----------------------------------------------------------------------------------

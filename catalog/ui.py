@@ -243,35 +243,43 @@ def _field_rows(pairs: Iterable[tuple[str, object]]) -> Table:
     return grid
 
 
+def _credit_rows(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*(safe(value) for value in row))
+    return table
+
+
+def _sources(c: dict[str, Any]) -> str:
+    return ", ".join(c.get("sources") or [c.get("source") or ""])
+
+
 def credits_table(credits: Sequence[dict[str, Any]]) -> Table:
     """Credits: name, role, what we know about them, website, and where that came from."""
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for col in ("name", "role", "about", "website", "source"):
-        table.add_column(col, overflow="fold")
-    for c in credits:
-        source = ", ".join(c.get("sources") or [c.get("source") or ""])
-        about = c.get("bio") or ("" if c.get("group") in (None, "", "cast") else c["group"])
-        table.add_row(
-            safe(c.get("name")), safe(c.get("role")), safe(about), safe(c.get("href")),
-            safe(source),
-        )  # fmt: skip
-    return table
+    return _credit_rows(
+        ("name", "role", "about", "website", "source"),
+        (
+            (c.get("name"), c.get("role"),
+             c.get("bio") or ("" if c.get("group") in (None, "", "cast") else c["group"]),
+             c.get("href"), _sources(c))
+            for c in credits
+        ),
+    )  # fmt: skip
 
 
 def suggested_table(credits: Sequence[dict[str, Any]]) -> Table:
     """Suggested credits: name, role, confidence, what we know, and why they were suggested."""
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for col in ("name", "role", "confidence", "about", "source"):
-        table.add_column(col, overflow="fold")
-    for c in credits:
-        source = ", ".join(c.get("sources") or [c.get("source") or ""])
-        why = f" ({c['evidence']})" if c.get("evidence") else ""
-        table.add_row(
-            safe(c.get("name")), safe(f"{c.get('role') or 'guest'}?"),
-            safe(f"{float(c.get('confidence') or 0):.2f}"), safe(c.get("bio")),
-            safe(source + why),
-        )  # fmt: skip
-    return table
+    return _credit_rows(
+        ("name", "role", "confidence", "about", "source"),
+        (
+            (c.get("name"), f"{c.get('role') or 'guest'}?",
+             f"{float(c.get('confidence') or 0):.2f}", c.get("bio"),
+             _sources(c) + (f" ({c['evidence']})" if c.get("evidence") else ""))
+            for c in credits
+        ),
+    )  # fmt: skip
 
 
 def suggestion_panel(item: dict[str, Any], n: int, total: int) -> Panel:

@@ -295,13 +295,14 @@ def _word(token: str) -> _Word:
     if not kind and bare.endswith("s"):
         kind = HONORIFICS.get(bare[:-1]) or ""
     head = re.split(r"['’]", token.rstrip(".,"), maxsplit=1)[0]
+    plain = _POSSESSIVE.sub("", bare)  # "Israel's" is Israel, "Times" stays Times
     return _Word(
         folded=folded,
         function=fold(head) in FUNCTION_WORDS,
         honorific=kind,
         role=folded in ROLE_TITLES,
-        thing=fold(token.rstrip(".'’s")) in THING_WORDS,
-        place=bare in PLACES,
+        thing=plain in THING_WORDS,
+        place=plain in PLACES,
         lower=token.islower(),
     )
 

@@ -65,6 +65,7 @@ demo: $(STAMP)  ## ingest the bundled feeds/ into a throw-away catalog and brows
 bench: $(STAMP)  ## benchmarks (ratios to baselines measured in the same run), credits quality
 	$(PY) bench/credits_eval.py
 	$(PY) bench/credits_bench.py
+	$(PY) bench/pages_eval.py
 	$(PY) bench/catalog_bench.py
 	$(PY) bench/ingest_bench.py
 	$(PY) bench/match_bench.py

@@ -27,7 +27,7 @@ from typing import Any
 
 from catalog import match, people
 from catalog.normalize import HOST_ROLES, clean_block, clean_line, fold, person_key
-from catalog.summaries import parse_date
+from catalog.pagedates import parse_date
 
 LOCAL = "local"  # the `kind` of a show made from files (no feed): `refresh` skips it
 WEIGHTS = {"title": 0.45, "date": 0.2, "duration": 0.2, "show": 0.1, "name": 0.15}

@@ -32,7 +32,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from catalog.normalize import fold
+from catalog.normalize import fold, title_key
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,9 @@ class Thresholds:
 
 
 WEIGHTS = {"title": 0.45, "words": 0.2, "slug": 0.1, "people": 0.1, "air_date": 0.25,
-           "slug_date": 0.1, "scraped": 0.05}  # fmt: skip
+           "slug_date": 0.1, "scraped": 0.15, "show": 0.2}  # fmt: skip
+SAME_TITLE = 1.0  # the title signal of titles with the same words (case, punctuation aside)
+SUBTITLE_ONLY = 0.97  # … and of titles where one only adds a subtitle ("X" and "X: Why Now")
 STOPWORDS = set(
     [
         "a",
@@ -176,6 +178,40 @@ def _day(iso: str | None) -> int | None:
         return None
 
 
+_SUBTITLE = re.compile(r"\s*(?::\s|\s[|\-–—]\s|[|])\s*")
+
+
+def title_forms(title: str, show: str | None = None) -> tuple[str, str]:
+    """(whole, head): the title's key (`normalize.title_key`) without the show's name before
+    or after it ("Topic | Fault Zone"), and the key of the part before a subtitle ("" when
+    there is none, or it is one word: "Encore: Topic" is not "Encore").
+
+    >>> title_forms("Belgrade Talks Stall: What Next? | Fault Zone", "Fault Zone")
+    ('belgrade talks stall what next', 'belgrade talks stall')
+    """
+    parts = [p for p in _SUBTITLE.split(title or "") if title_key(p)]
+    shown = title_key(show or "")
+    if shown and len(parts) > 1:
+        if title_key(parts[-1]) == shown:
+            parts.pop()
+        elif title_key(parts[0]) == shown:
+            parts.pop(0)
+    whole = title_key(" ".join(parts))
+    head = title_key(parts[0]) if len(parts) > 1 else ""
+    return whole, head if head.count(" ") >= 1 else ""
+
+
+def same_title(a: tuple[str, str], b: tuple[str, str]) -> float:
+    """SAME_TITLE, SUBTITLE_ONLY or 0.0 for two titles' `title_forms`."""
+    if not a[0] or not b[0]:
+        return 0.0
+    if a[0] == b[0]:
+        return SAME_TITLE
+    if a[0] == b[1] or a[1] == b[0]:
+        return SUBTITLE_ONLY
+    return 0.0
+
+
 @dataclass(slots=True)
 class _Ep:
     idx: int
@@ -188,6 +224,7 @@ class _Ep:
     words_den: int  # the divisor of the "words" signal
     day: int | None
     people: set[str]
+    forms: tuple[str, str]  # title_forms
 
 
 @dataclass(slots=True)
@@ -200,6 +237,8 @@ class _Query:
     keys: list[str]  # title and slug words that look up candidates, sorted
     days: list[tuple[str, int]]  # ("air_date" | "slug_date", day ordinal)
     scraped: int | None
+    forms: tuple[str, str]  # title_forms
+    shows: frozenset[str]  # the show ids the page names (its "show_ids"), or none
 
 
 def _prepare(summary: dict[str, Any]) -> _Query:
@@ -214,6 +253,8 @@ def _prepare(summary: dict[str, Any]) -> _Query:
         title=title, title_sorted=_sorted_tokens(title), slug=slug,
         keys=sorted(set(_folded_words(title)) | slug), days=days,
         scraped=_day(summary.get("scraped_at")),
+        forms=title_forms(summary.get("title") or "", summary.get("show")),
+        shows=frozenset(summary.get("show_ids") or ()),
     )  # fmt: skip
 
 
@@ -271,7 +312,10 @@ class EpisodeIndex:
     them in one call each.
     """
 
-    def __init__(self, episodes: list[dict[str, Any]]) -> None:
+    def __init__(
+        self, episodes: list[dict[str, Any]], show_titles: dict[str, str] | None = None
+    ) -> None:
+        self.show_titles = show_titles or {}  # show id → title: "Topic | Show" is "Topic"
         self.eps: list[_Ep] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
         self.by_day: dict[int, list[int]] = defaultdict(list)
@@ -295,6 +339,8 @@ class EpisodeIndex:
             self.col_day = [0 if e.day is None else e.day for e in eps]
             self.col_has_day = [0 if e.day is None else 1 for e in eps]
             self.col_id = [e.id for e in eps]
+            self.col_show = [e.show_id for e in eps]
+            self.col_forms = [e.forms for e in eps]
             self.no_tokens = {e.idx for e in eps if not e.title_sorted}
         self.n = max(1, len(self.eps))
         self.common = max(50, self.n // 100)  # words in >1% of titles don't pick candidates
@@ -305,10 +351,12 @@ class EpisodeIndex:
         keys = tw | _slug_words(ep)
         every = tw | _word_set(_fold((ep.get("description") or "")[:3000]))
         people = {c["key"] for c in ep.get("credits") or [] if c.get("key")}
+        show_id = ep.get("show_id", "")
         item = _Ep(
-            idx=idx, id=ep["id"], show_id=ep.get("show_id", ""), title=title,
+            idx=idx, id=ep["id"], show_id=show_id, title=title,
             title_sorted=_sorted_tokens(title), keys=keys, words=every,
             words_den=max(1, min(len(every), 12)), day=day, people=people or _NO_PEOPLE,
+            forms=title_forms(ep.get("title") or "", self.show_titles.get(show_id)),
         )  # fmt: skip
         self.eps.append(item)
         for w in keys:
@@ -387,7 +435,7 @@ def _sims(
             sort_ratio = fuzz.ratio(q.title_sorted, ep.title_sorted)
         else:
             sort_ratio = fuzz.token_sort_ratio(q.title, ep.title)
-        sims["title"] = max(ratio, sort_ratio) / 100
+        sims["title"] = max(max(ratio, sort_ratio) / 100, same_title(q.forms, ep.forms))
     if summary_words and ep.words:
         sims["words"] = min(1.0, len(summary_words & ep.words) / ep.words_den)
     if q.slug and ep.keys:
@@ -399,6 +447,8 @@ def _sims(
             sims[key] = _DATE_SIM.get(abs(day - ep.day), 0.0)
         if q.scraped is not None:
             sims["scraped"] = 1.0 if ep.day <= q.scraped + 1 else 0.0
+    if q.shows:
+        sims["show"] = 1.0 if ep.show_id in q.shows else 0.0
     return sims
 
 
@@ -430,11 +480,12 @@ def _values(
     ...     {"id": "b", "title": "Café Society", "description": "cafés of Paris",
     ...      "published": "2020-05-20"},
     ...     {"id": "c", "title": "", "guid": "xyz-café"},
-    ...     {"id": "d", "title": "Chess", "published": "2020-06-30"}])
+    ...     {"id": "d", "title": "Chess", "published": "2020-06-30", "show_id": "s"}])
     >>> for summary in ({"title": "chess opening with ada", "slug": "chess-openings",
     ...                  "body": "Paris", "air_date": "2020-05-03", "scraped_at": "2020-05-10"},
     ...                 {"title": "", "body": "chess", "slug_date": "2020-06-01"},
-    ...                 {"title": " ", "slug": "cafe", "body": ""}):
+    ...                 {"title": " ", "slug": "cafe", "body": ""},
+    ...                 {"title": "CHESS: Openings", "body": "", "show_ids": ["s"]}):
     ...     q = _prepare(summary)
     ...     sw = set(words(summary["title"] + " " + summary["body"]))
     ...     for people in (set(), {"ada berg"}):
@@ -483,6 +534,8 @@ def _values(
         if q.scraped is not None:
             older = map(float, map(ge, repeat(q.scraped + 1), ep_days))
             add(WEIGHTS["scraped"], older, has_day)
+    if q.shows:
+        add(WEIGHTS["show"], map(float, map(q.shows.__contains__, pick(index.col_show))), None)
     nums, totals = list(num), list(total)
     if 0.0 in totals:
         return [round(a / b, 4) if b else 0.0 for a, b in zip(nums, totals, strict=True)]
@@ -490,7 +543,7 @@ def _values(
 
 
 def _title_sims(
-    q: _Query, cands: list[int], index: EpisodeIndex, pick: Callable[[list[str]], tuple[str, ...]]
+    q: _Query, cands: list[int], index: EpisodeIndex, pick: Callable[[list[Any]], tuple[Any, ...]]
 ) -> list[float]:
     """max(ratio, token_sort_ratio) / 100 of the summary's title against each candidate's, in
     two rapidfuzz batches: the query is prepared once per batch, not once per pair, and the
@@ -510,6 +563,11 @@ def _title_sims(
     out = list(map(truediv, map(max, plain, sort), repeat(100)))
     if len(out) != len(cands):  # pragma: no cover - extract_iter yields every choice
         raise AssertionError("rapidfuzz skipped a title")
+    whole, head = q.forms
+    if whole:  # the same words, or one title with a subtitle the other lacks
+        for j, forms in enumerate(pick(index.col_forms)):
+            if forms[0] == whole or forms[0] == head or forms[1] == whole:
+                out[j] = max(out[j], same_title(q.forms, forms))
     return out
 
 

@@ -399,6 +399,19 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
+_TITLE_WORD = re.compile(r"[^\W_]+")
+
+
+def title_key(text: str) -> str:
+    """A title's words, folded, without punctuation: titles that differ only by case, dashes,
+    quotes or "&" against "and" have the same key.
+
+    >>> title_key("Lavrov–Tillerson Meet: “Talks” & More!")
+    'lavrov tillerson meet talks and more'
+    """
+    return " ".join(_TITLE_WORD.findall(fold(text or "").replace("&", " and ")))
+
+
 # Podcast Taxonomy roles in the "cast" group (podcast-namespace taxonomy.json).
 # Roles that host a show (Podcast Taxonomy): host, co-host and guest host.
 HOST_ROLES = frozenset({"host", "co-host", "guest host"})

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -84,9 +84,20 @@ def read_page(path: Path) -> tuple[str, str]:
     return hashlib.sha256(data).hexdigest()[:16], _decode(data)
 
 
-def build_summary(digest: str, text: str, path: Path, now: datetime) -> dict[str, Any]:
-    """A summary document from a page's text: parsed, with credits and mentions extracted."""
-    page = summaries.parse_page(text, name=path.name)
+def build_summary(
+    digest: str,
+    text: str,
+    path: Path,
+    now: datetime,
+    *,
+    shows: Sequence[str] = (),
+    labels: Iterable[str] = (),
+) -> dict[str, Any]:
+    """A summary document from a page's text: parsed, with credits and mentions extracted.
+
+    `shows` are the catalog's show titles and `labels` the furniture lines of the batch
+    (`summaries.common_labels`): neither is ever taken for the page's title."""
+    page = summaries.parse_page(text, name=path.name, shows=shows, labels=labels)
     if not page["title"] and not page["body"]:
         raise SummaryError(f"{path}: no title and no text found")
     found = people.extract(page["body"], source="summary", title=page["title"] or "")
@@ -121,6 +132,19 @@ def import_pages(
     rows: list[PageReport] = []
     new_docs: list[dict[str, Any]] = []
     seen: dict[str, str] = {}  # digest → title, for a page given twice in one call
+    # Two passes: the first learns the batch's furniture (a show's label above every
+    # headline) from the tops of the pages, the second reads them again and parses them;
+    # only one page's text is held at a time.
+    tops: dict[str, list[str]] = {}  # digest → the page's top lines (a page twice counts once)
+    for path in expand_pages(paths):
+        try:
+            digest, text = read_page(path)
+        except CatalogError:
+            continue  # reported by the second pass
+        if not summaries.looks_like_html(text):
+            tops[digest] = summaries.header_labels(text)
+    labels = summaries.common_labels(tops.values())
+    shows = [s["title"] for s in store.all("shows") if s.get("title")]
     for path in expand_pages(paths):
         row = PageReport(source=str(path))
         rows.append(row)
@@ -133,7 +157,7 @@ def import_pages(
                 row.title = existing.get("title") or seen.get(digest)
                 row.state, row.episode_id = existing.get("state"), existing.get("episode_id")
                 continue
-            doc = build_summary(digest, text, path, now)
+            doc = build_summary(digest, text, path, now, shows=shows, labels=labels)
             seen[digest] = doc["title"]
             new_docs.append(doc)
             row.title = doc["title"]
@@ -181,10 +205,11 @@ def run_matching(
     Automatic acceptances are logged as decisions; review and unmatched states are stored
     with their candidates. Summaries a person decided on are never passed in here.
     """
-    index = match.EpisodeIndex(store.episodes())
+    index = episode_index(store)
     docs = {sid: store.get("summaries", sid) for sid in summary_ids}
+    shows = store.all("shows")
     ranked = {
-        sid: match.rank(doc, index, show_ids=show_ids)
+        sid: match.rank(with_show_ids(doc, shows), index, show_ids=show_ids)
         for sid, doc in docs.items()
         if doc is not None
     }
@@ -212,6 +237,22 @@ def run_matching(
         for show_id in touched:  # once per show, not once per page
             derive.refresh_show(store, show_id)
     return outcome
+
+
+def episode_index(store: Store) -> match.EpisodeIndex:
+    """Every episode, ready for matching (with its show's title: "Topic | Show" is "Topic")."""
+    titles = {s["id"]: s.get("title") or "" for s in store.all("shows")}
+    return match.EpisodeIndex(store.episodes(), titles)
+
+
+def with_show_ids(doc: dict[str, Any], shows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The summary with the ids of the shows its page names ("show_ids"; none if it names
+    none the catalog holds): the show signal of matching."""
+    named = doc.get("show")
+    if not named:
+        return doc
+    ids = [s["id"] for s in shows if summaries.show_named(named, [s.get("title") or ""])]
+    return dict(doc, show_ids=ids) if ids else doc
 
 
 def _why(cand: match.Candidate) -> str:

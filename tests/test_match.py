@@ -96,3 +96,45 @@ def test_slug_words_point_to_the_episode() -> None:
     top = best({"title": "", "slug": "lavrov-tillerson-meet", "body": "talks"})
     assert top.episode_id == "e1"
     assert top.reasons["slug"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("page", "feed", "same"),
+    [("Belgrade Talks Stall", "BELGRADE TALKS STALL", 1.0),
+     ("Kyiv–Minsk Row: ‘No Deal’", "Kyiv-Minsk Row: 'No Deal'", 1.0),
+     ("Belgrade Talks Stall: What Comes Next", "Belgrade Talks Stall", 0.97),
+     ("Belgrade Talks Stall", "Belgrade Talks Stall - What Comes Next", 0.97),
+     ("Belgrade Talks Stall", "Belgrade Talks Stall | Fault Zone", 1.0),
+     ("Fault Zone: Belgrade Talks Stall", "Belgrade Talks Stall", 1.0),
+     ("Belgrade Talks Stall", "Encore: Belgrade Talks Stall", 0.0),
+     ("Belgrade Talks: Round One", "Belgrade Talks: Round Two", 0.0),
+     ("Belgrade Talks Stall", "Belgrade Talks Stall (Rebroadcast)", 0.0)],
+)  # fmt: skip
+def test_titles_differing_by_case_punctuation_subtitle_or_show_name_are_the_same(
+    page: str, feed: str, same: float
+) -> None:
+    forms = match.title_forms(page, "Fault Zone"), match.title_forms(feed, "Fault Zone")
+    assert match.same_title(*forms) == same
+    index = match.EpisodeIndex([
+        {"id": "a", "show_id": "fz", "title": feed, "published": "2021-12-20"},
+        {"id": "b", "show_id": "fz", "title": "Tirana Votes Early", "published": "2021-12-21"},
+    ], {"fz": "Fault Zone"})  # fmt: skip
+    top = match.rank({"title": page, "scraped_at": "2021-12-22", "show": "Fault Zone"}, index)[0]
+    assert top.episode_id == "a"
+    assert (top.reasons["title"] == same) if same else top.reasons["title"] < 0.97
+
+
+def test_the_show_named_on_the_page_chooses_between_shows() -> None:
+    index = match.EpisodeIndex([
+        {"id": "a", "show_id": "one", "title": "Grain Deal Collapses", "published": "2022-07-18"},
+        {"id": "b", "show_id": "two", "title": "Grain Deal Collapses?", "published": "2022-07-18"},
+    ])  # fmt: skip
+    for show, winner in (("one", "a"), ("two", "b")):
+        ranked = match.rank(
+            {"title": "Grain deal collapses", "scraped_at": "2022-07-19", "show_ids": [show]}, index
+        )
+        assert ranked[0].episode_id == winner
+        assert ranked[0].reasons["show"] == 1.0
+        assert ranked[1].reasons["show"] == 0.0
+        outcome = match.assign({"p": ranked}, set(), match.Thresholds())
+        assert outcome["p"][0] == "auto"

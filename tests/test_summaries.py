@@ -125,3 +125,81 @@ def test_summary_credits_fill_an_untagged_feed(cli, tmp_path: Path) -> None:
     rosa = next(c for c in knots["credits"] if c["name"] == "Rosa Lind")
     assert rosa["bio"] == "a sailmaker from Bergen"
     assert rosa["href"] == "https://rosalind.example.com"
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [("04:01 GMT07 March 2021", "2021-03-07"), ("11:08 GMT +322 December 2021", "2021-12-22"),
+     ("11:08 GMT +3 22 December 2021", "2021-12-22"), ("09:15 GMT+304 March 2020", "2020-03-04"),
+     ("17:40 GMT -501 June 2019", "2019-06-01"), ("10:00 GMT +1002 May 2020", "2020-05-02"),
+     ("11:08 22.12.2021", "2021-12-22"), ("22.12.2021 11:08", "2021-12-22"),
+     ("11:08 GMT 22.12.2021 (updated 14:20 GMT 22.12.2021)", "2021-12-22"),
+     ("11:08 GMT +322.12.2021", "2021-12-22"), ("11:08 UTC+03:00 22.12.2021", "2021-12-22"),
+     ("22 December 2021, 11:08 GMT", "2021-12-22"), ("December 22, 2021 11:08", "2021-12-22"),
+     ("11:08 GMT", None), ("Listen Live", None), ("The talks resumed at 11:08 on Monday", None),
+     ("11:08 GMT +331 February 2021", None)],
+)  # fmt: skip
+def test_clock_lines_in_every_form_give_the_scrape_date(line: str, iso: str | None) -> None:
+    assert (
+        summaries.parse_page(f"{line}\nListen Live\nA Headline\nGet short URL\n")["scraped_at"]
+        == iso
+    )
+    if iso:  # and the clock line is never the title
+        assert summaries.parse_page(f"{line}\nA Headline\n")["title"] == "A Headline"
+
+
+LEAD = (
+    "The lead paragraph of the page runs on for long enough to be prose, as every lead of "
+    "the family does, and it ends with a full stop."
+)
+
+
+@pytest.mark.parametrize(
+    "top",
+    [
+        ["09:00 GMT05 May 2020", "Listen Live", "Harbour Signal", "Tides Turn at the Port",
+         "Get short URL"],
+        ["09:00 GMT05 May 2020", "Harbour Signal", "Listen Live", "Tides Turn at the Port",
+         "Get short URL"],
+        ["09:00 GMT05 May 2020", "Listen LiveHarbour Signal", "Tides Turn at the Port"],
+        ["Get short URL", "09:00 GMT +305 May 2020", "Tides Turn at the Port", "Share"],
+        ["09:00 05.05.2020", "Listen Live", "Tides Turn at the Port", "Get short URL",
+         "Tides Turn at the Port"],
+        ["Listen Live", "Subscribe", "Weekday Radio Hour", "Tides Turn at the Port",
+         "Get short URL", "09:00 GMT05 May 2020"],
+    ],
+)  # fmt: skip
+def test_the_headline_is_found_by_its_role_not_its_position(top: list[str]) -> None:
+    text = "\n".join([*top, LEAD, "port, tides, Ada Quill, shipping"])
+    page = summaries.parse_page(text, shows=["Harbour Signal"])
+    assert page["title"] == "Tides Turn at the Port"
+    assert page["body"] == LEAD
+    if "Harbour Signal" in text:
+        assert page["show"] == "Harbour Signal"
+    if "05" in text:
+        assert page["scraped_at"] == "2020-05-05"
+
+
+def test_a_label_above_every_headline_of_a_batch_is_furniture() -> None:
+    pages = [
+        f"09:00 GMT0{n} May 2020\nListen Live\nNight Desk\n{title}\n{LEAD}"
+        for n, title in enumerate(["Ports Reopen", "A Strike Ends", "Grain Prices Fall"], 1)
+    ]
+    # alone, the label looks like a headline: nothing on the page says otherwise
+    assert summaries.parse_page(pages[0])["title"] == "Night Desk"
+    labels = summaries.common_labels(summaries.header_labels(p) for p in pages)
+    parsed = [summaries.parse_page(p, labels=labels) for p in pages]
+    assert [p["title"] for p in parsed] == ["Ports Reopen", "A Strike Ends", "Grain Prices Fall"]
+    assert {p["show"] for p in parsed} == {"Night Desk"}
+
+
+def test_html_headline_from_og_title_and_the_show_from_the_title_tag() -> None:
+    html = (
+        '<html><head><title>Tides Turn - Harbour Signal - Radio Example</title>'
+        '<meta property="og:title" content="Tides Turn at the Port"></head><body>'
+        "<nav><a>Harbour Signal</a><a>Night Desk</a></nav><article><p>" + LEAD +
+        "</p></article></body></html>"
+    )  # fmt: skip
+    page = summaries.parse_page(html, shows=["Night Desk", "Harbour Signal"])
+    assert (page["title"], page["show"], page["body"]) == ("Tides Turn at the Port",
+                                                           "Harbour Signal", LEAD)  # fmt: skip

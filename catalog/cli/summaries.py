@@ -293,9 +293,10 @@ def _interactive(settings: Settings, store: Any, queue: list[dict[str, Any]]) ->
             console.print(table)
 
     def search(doc: dict[str, Any], text: str) -> list[dict[str, Any]]:
-        index = mt.EpisodeIndex(store.episodes())
+        index = rv.episode_index(store)
+        probe = rv.with_show_ids(doc, store.all("shows"))
         return [{"episode_id": c.episode_id, "score": c.score, "reasons": c.reasons}
-                for c in mt.search(text, index, doc)]  # fmt: skip
+                for c in mt.search(text, index, probe)]  # fmt: skip
 
     return review_loop(
         settings, queue, show=show, search=search,

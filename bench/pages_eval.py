@@ -37,6 +37,16 @@ class Row:
     scraped_ok: bool
     state: str  # auto | review | unmatched
     right: bool  # the accepted (auto) or first suggested (review) episode is the labelled one
+    guests: list[str]  # the guests credited from the page
+    wanted: list[str]  # the labelled guests
+
+    @property
+    def missed(self) -> list[str]:
+        return [g for g in self.wanted if g not in self.guests]
+
+    @property
+    def extra(self) -> list[str]:
+        return [g for g in self.guests if g not in self.wanted]
 
     @property
     def outcome(self) -> str:
@@ -70,6 +80,8 @@ def evaluate(
             page=name, title=doc.get("title") or "", title_ok=doc.get("title") == want["title"],
             scraped_ok=doc.get("scraped_at") == want.get("scraped_at"), state=state,
             right=chosen is not None and chosen == right_id,
+            guests=[c["name"] for c in doc.get("credits") or [] if c["role"] == "guest"],
+            wanted=want.get("guests", []),
         ))  # fmt: skip
     return rows
 
@@ -84,11 +96,15 @@ def load(set_dir: Path) -> tuple[list[Path], list[Path], dict[str, dict]]:
 def summary(rows: list[Row]) -> str:
     counts = Counter(r.outcome for r in rows)
     n = len(rows)
+    wanted = sum(len(r.wanted) for r in rows)
+    found = wanted - sum(len(r.missed) for r in rows)
+    extra = sum(len(r.extra) for r in rows)
     return (
         f"{n} pages: titles {sum(r.title_ok for r in rows)}/{n}, scrape dates "
         f"{sum(r.scraped_ok for r in rows)}/{n}; auto {counts['auto']} "
         f"({counts['auto'] / max(1, n):.0%}), wrong {counts['WRONG']}, review {counts['review']}"
-        f" (wrong first {counts['review, wrong first']}), unmatched {counts['unmatched']}"
+        f" (wrong first {counts['review, wrong first']}), unmatched {counts['unmatched']}; "
+        f"guests {found}/{wanted} credited, {extra} credited that are not guests"
     )
 
 
@@ -100,6 +116,7 @@ def main() -> None:
     width = max(len(r.page) for r in rows)
     for r in rows:
         marks = ("" if r.title_ok else " TITLE") + ("" if r.scraped_ok else " DATE")
+        marks += "".join(f" -{g}" for g in r.missed) + "".join(f" +{g}" for g in r.extra)
         print(f"{r.page:<{width}}  {r.outcome:<20}{marks}  {r.title[:60]}")
     print(summary(rows))
 

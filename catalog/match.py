@@ -179,6 +179,7 @@ def _day(iso: str | None) -> int | None:
 
 
 _SUBTITLE = re.compile(r"\s*(?::\s|\s[|\-–—]\s|[|])\s*")
+_MAY_SPLIT = re.compile(r"[:|\-–—]")
 
 
 def title_forms(title: str, show: str | None = None) -> tuple[str, str]:
@@ -189,7 +190,9 @@ def title_forms(title: str, show: str | None = None) -> tuple[str, str]:
     >>> title_forms("Belgrade Talks Stall: What Next? | Fault Zone", "Fault Zone")
     ('belgrade talks stall what next', 'belgrade talks stall')
     """
-    parts = [p for p in _SUBTITLE.split(title or "") if title_key(p)]
+    if not _MAY_SPLIT.search(title or ""):  # most titles: one part, its key
+        return title_key(title or ""), ""
+    parts = [p for p in _SUBTITLE.split(title) if title_key(p)]
     shown = title_key(show or "")
     if shown and len(parts) > 1:
         if title_key(parts[-1]) == shown:

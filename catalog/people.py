@@ -11,6 +11,7 @@ returned separately and never as guests.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -56,6 +57,34 @@ def item_candidates(title: str, text: str) -> tuple[roles.Candidate, ...]:
                 if cand.name == name:
                     cand.features["rule=mentioned"] += 1
     return tuple(cands)
+
+
+def introduced(text: str, hosts: Iterable[str] = ()) -> set[str]:
+    """Keys of the people a sentence introduces as the show's guest: a phrasing that is not
+    just conversation ("is joined by", "Guest:"), any phrasing with a bio ("talks to Bolat
+    Nurgaliev, a logistics consultant"), or a sentence that names one of the `hosts` and then
+    them ("A and B discuss rates with Henrike Solberg"). A page's tag line names the people
+    in the news; one of them introduced so is the guest all the same ("Lavrov went to meet
+    Tillerson" is not).
+    """
+    text = text[: names.MAX_CHARS]
+    found = {
+        c["key"]
+        for c in phrasings.extract(text).credits
+        if c["role"] == "guest" and (c["evidence"] not in phrasings.WEAK or c.get("bio"))
+    }
+    host_keys = {person_key(h) for h in hosts}
+    if host_keys:
+        for sentence in _SENTENCE_END.split(text):
+            spans = names.find(sentence[: phrasings.MAX_SENTENCE])
+            keys = [person_key(sp.name) for sp in spans]
+            first_host = next((n for n, k in enumerate(keys) if k in host_keys), None)
+            if first_host is not None:
+                found.update(k for k in keys[first_host + 1 :] if k not in host_keys)
+    return found
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def decide(

@@ -102,8 +102,10 @@ def build_summary(
         raise SummaryError(f"{path}: no title and no text found")
     found = people.extract(page["body"], source="summary", title=page["title"] or "")
     # The page's tag line names its topics (the politicians in the news): a person there is
-    # talked about, whatever a sentence of the page seems to say ("to meet with … Tillerson").
-    tagged = {person_key(m) for m in page["mentions"]}
+    # talked about, whatever a sentence of the page seems to say ("to meet with … Tillerson"),
+    # unless a sentence introduces them as the guest (`people.introduced`).
+    hosts = [c["name"] for c in found.credits if c["role"] == "host"]
+    tagged = {person_key(m) for m in page["mentions"]} - people.introduced(page["body"], hosts)
     found.credits = [c for c in found.credits if c["key"] not in tagged]
     credited = {c["key"] for c in found.credits}
     mentions = people.unique_people(

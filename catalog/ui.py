@@ -543,6 +543,7 @@ def summary_panel(
         [
             ("id", doc.get("id")),
             ("page", doc.get("path")),
+            ("show", doc.get("show")),
             ("scraped", doc.get("scraped_at")),
             ("aired", doc.get("air_date")),
             ("state", doc.get("state")),

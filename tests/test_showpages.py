@@ -30,6 +30,8 @@ def check(rows: list[Row]) -> None:
         r.page for r in rows if r.state != "auto" and not (r.state == "review" and r.right)
     ] == [], report
     assert sum(r.state == "auto" for r in rows) >= 0.95 * len(rows), report
+    # the guest each page introduces is credited, also when its tag line names them too
+    assert [(r.page, r.missed) for r in rows if r.missed] == [], report
 
 
 def test_varied_pages_get_their_titles_dates_and_episodes(tmp_path: Path) -> None:

@@ -203,3 +203,22 @@ def test_html_headline_from_og_title_and_the_show_from_the_title_tag() -> None:
     page = summaries.parse_page(html, shows=["Night Desk", "Harbour Signal"])
     assert (page["title"], page["show"], page["body"]) == ("Tides Turn at the Port",
                                                            "Harbour Signal", LEAD)  # fmt: skip
+
+
+def test_a_guest_on_the_tag_line_is_still_the_guest(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from catalog import review
+
+    page = "\n".join([
+        "09:00 GMT05 May 2020", "Listen Live", "Ports Reopen After the Strike", "Get short URL",
+        "Dockers went back to work on Monday after the minister Halvard Brenne agreed to meet "
+        "with union leader Osric Pell, ending a stoppage that lasted eleven days.",
+        "Wen Talbot and Ivo Marchetti discuss the deal with Sabine Okafor, a labour economist.",
+        "ports, strikes, Sabine Okafor, Halvard Brenne, Osric Pell",
+    ])  # fmt: skip
+    doc = review.build_summary("d", page, tmp_path / "p.txt", datetime(2020, 5, 6, tzinfo=UTC))
+    roles = {(c["name"], c["role"]) for c in doc["credits"]}
+    assert ("Sabine Okafor", "guest") in roles
+    assert {"Halvard Brenne", "Osric Pell"} <= set(doc["mentions"])
+    assert not {"Halvard Brenne", "Osric Pell"} & {name for name, _role in roles}

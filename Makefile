@@ -18,9 +18,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv and install catalog with its dev tools
 
-lint: $(STAMP)  ## ruff (style, import rules between layers)
+lint: $(STAMP)  ## ruff (style), import-linter (layers, one adapter per library, no cycles)
 	$(VENV)/bin/ruff check catalog tests bench
 	$(VENV)/bin/ruff format --check catalog tests bench
+	$(VENV)/bin/lint-imports --no-cache
 
 fmt: $(STAMP)  ## format the code
 	$(VENV)/bin/ruff format catalog tests bench

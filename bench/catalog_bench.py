@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from feedgen import FIRST, LAST, WORDS, make_feed
 
-from catalog.normalize import person_key
+from catalog.core.normalize import person_key
 
 PY = sys.executable
 CATALOG = str(Path(PY).parent / "catalog")
@@ -110,8 +110,8 @@ def synthetic(template: dict[str, Any], i: int, show_id: str, rng: random.Random
 
 def build(path: Path, n: int, feed: Path, now: datetime) -> None:
     """A catalog of `n` episodes: one show ingested from `feed`, the rest generated."""
-    from catalog import pipeline
-    from catalog.backend import open_store
+    from catalog.services import ingest as pipeline
+    from catalog.store import open_store
 
     store = open_store(path)
     pipeline.ingest(store, [str(feed)], now=now)
@@ -132,7 +132,7 @@ def build(path: Path, n: int, feed: Path, now: datetime) -> None:
 
 def a_guest(path: Path) -> str:
     """A guest name that appears in the generated catalog."""
-    from catalog.backend import open_store
+    from catalog.store import open_store
 
     store = open_store(path)
     for ep in store.select_episodes(None, lambda e: True, newest_first_limit=50):
@@ -144,8 +144,8 @@ def a_guest(path: Path) -> str:
 
 def build_all(tmp: Path, sizes: list[int]) -> None:
     """(In a child process.) Every catalog, and what the queries will look for."""
-    from catalog.backend import copy_catalog, open_store
-    from catalog.sqlstore import trigram_query
+    from catalog.store import copy_catalog, open_store
+    from catalog.store.sqlite import trigram_query
 
     now = datetime.now(UTC)
     feed = make_feed(tmp / "show.xml", FEED_ITEMS, title="Feed Show", prefix="fs")

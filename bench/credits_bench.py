@@ -35,10 +35,14 @@ import resource, sys, time
 from datetime import datetime, UTC
 from pathlib import Path
 import feedparser  # imported before the clock, as the fast path never needs it
-from catalog import people, pipeline
-from catalog.store import TinyStore as Store
+try:
+    from catalog.services import ingest
+    from catalog.store.tiny import TinyStore as Store
+except ImportError:  # the baseline, from before the layer packages
+    from catalog import pipeline as ingest
+    from catalog.store import TinyStore as Store
 t = time.perf_counter()
-report = pipeline.ingest(Store(Path(sys.argv[2])), [sys.argv[1]], now=datetime.now(UTC))
+report = ingest.ingest(Store(Path(sys.argv[2])), [sys.argv[1]], now=datetime.now(UTC))
 elapsed = time.perf_counter() - t
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(elapsed, peak, report.sources[0].new)
@@ -46,11 +50,13 @@ print(elapsed, peak, report.sources[0].new)
 
 EXTRACT = """
 import sys, time
-from catalog import feeds, normalize, people, pipeline
+from catalog.core import normalize, people
+from catalog.services import ingest
+from catalog.sources import feeds
 data = open(sys.argv[1], "rb").read()
 raw = feeds.parse_feed(data, sys.argv[1])
 channel = normalize.normalize_channel(raw.channel)
-episodes, _, _ = pipeline._normalize_entries(raw, channel)
+episodes, _, _ = ingest._normalize_entries(raw, channel)
 items = [(ep["title"], ep["description"]) for ep in episodes]
 people.extract_items(items[:1])  # the model and the first names, loaded once
 t = time.perf_counter()

@@ -19,8 +19,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from catalog import feeds, normalize, people, summaries  # noqa: E402
-from catalog.normalize import fold, person_key  # noqa: E402
+from catalog.core import (  # noqa: E402
+    normalize,
+    pages,
+    people,
+)
+from catalog.core.normalize import fold, person_key  # noqa: E402
+from catalog.sources import feeds  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
@@ -74,7 +79,7 @@ def read_items(path: Path) -> tuple[str, list[tuple[str, str]]]:
             for r in rows
         ]  # fmt: skip
     if path.suffix in {".txt", ".html"}:
-        page = summaries.parse_page(data.decode("utf-8", "replace"), name=path.name)
+        page = pages.parse_page(data.decode("utf-8", "replace"), name=path.name)
         return "", [(page["title"] or "", page["body"] or "")]
     raw = feeds.parse_feed(data, str(path))
     channel = normalize.normalize_channel(raw.channel)

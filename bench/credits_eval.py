@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from credits_data import Show, load_shows, same_person
 from credits_train import examples, show_candidates, train
 
-from catalog import people, roles
-from catalog.credits import SUGGEST_BELOW
+from catalog.core import people, roles
+from catalog.core.credits import SUGGEST_BELOW
 
 
 @dataclass

@@ -16,7 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from catalog import feeds, normalize
+from catalog.core import normalize
+from catalog.sources import feeds
 
 
 def items(path: Path) -> list[dict[str, object]]:

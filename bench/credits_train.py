@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from credits_data import CORPUS, ROOT, Show, load_shows, read_items, same_person
 
-from catalog import people, roles
+from catalog.core import people, roles
 
 MODEL = ROOT / "catalog" / "data" / "roles_model.json"
 Example = tuple[list[str], int]

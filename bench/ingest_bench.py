@@ -5,8 +5,8 @@ reported as the median of --rounds rounds, with episodes/s and the ratio to both
 
 * baseline 1: a bare `feedparser.parse` of the bytes, feedparser's defaults;
 * baseline 2: a bare `lxml.etree.fromstring` of the same bytes;
-* catalog parse + normalise (no store): `feeds.parse_feed` + the pipeline's normalisation;
-* catalog ingest: `pipeline.ingest` of the file into a fresh catalog (parse, normalise,
+* catalog parse + normalise (no store): `feeds.parse_feed` + the ingest's normalisation;
+* catalog ingest: `ingest.ingest` of the file into a fresh catalog (parse, normalise,
   extract credits, store: one atomic write) — the fast path, which this feed takes;
 * the same ingest forced through feedparser: the environment variable CATALOG_NO_FASTPATH=1
   (any value but "" or "0") makes `feeds.parse_feed` skip the fast path for every feed.
@@ -49,12 +49,14 @@ print(time.perf_counter() - t, len(root.findall("channel/item")))
 
 NORMALISE = """
 import sys, time
-from catalog import feeds, normalize, pipeline
+from catalog.sources import feeds
+from catalog.core import normalize
+from catalog.services import ingest
 data = open(sys.argv[1], "rb").read()
 t = time.perf_counter()
 raw = feeds.parse_feed(data, sys.argv[1])
 channel = normalize.normalize_channel(raw.channel)
-episodes, _, _ = pipeline._normalize_entries(raw, channel)
+episodes, _, _ = ingest._normalize_entries(raw, channel)
 print(time.perf_counter() - t, len(episodes))
 """
 
@@ -63,10 +65,10 @@ import sys, time
 from datetime import datetime, UTC
 from pathlib import Path
 import feedparser  # imported before the clock, as the fast path never needs it
-from catalog import pipeline
-from catalog.store import TinyStore as Store
+from catalog.services import ingest
+from catalog.store.tiny import TinyStore as Store
 t = time.perf_counter()
-report = pipeline.ingest(Store(Path(sys.argv[2])), [sys.argv[1]], now=datetime.now(UTC))
+report = ingest.ingest(Store(Path(sys.argv[2])), [sys.argv[1]], now=datetime.now(UTC))
 print(time.perf_counter() - t, report.sources[0].new)
 """
 

@@ -38,7 +38,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from catalog import match
+from catalog.core import match
 
 SEED = 20240611
 TARGET_SECONDS = 30.0  # the issue: 10k summaries against 100k episodes on the 2-core machine

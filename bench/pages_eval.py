@@ -22,8 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from catalog import match, pipeline, review  # noqa: E402
-from catalog.store import TinyStore  # noqa: E402
+from catalog.core import match  # noqa: E402
+from catalog.services import ingest, summaries  # noqa: E402
+from catalog.store.tiny import TinyStore  # noqa: E402
 
 DEFAULT_SET = ROOT / "tests" / "data" / "showpages"
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
@@ -62,9 +63,9 @@ def evaluate(
 ) -> list[Row]:
     """Ingest the feeds and import the pages into a fresh catalog under `work`."""
     store = TinyStore(work / "catalog.json")
-    pipeline.ingest(store, [str(f) for f in feeds], now=NOW)
+    ingest.ingest(store, [str(f) for f in feeds], now=NOW)
     guid_to_id = {e.get("guid"): e["id"] for e in store.episodes()}
-    reports = review.import_pages(
+    reports = summaries.import_pages(
         store, [str(p) for p in pages], now=NOW, thresholds=match.Thresholds()
     )
     rows = []

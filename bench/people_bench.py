@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from feedgen import FIRST, LAST, WORDS
 
-from catalog.backend import copy_catalog, open_store
-from catalog.normalize import person_key
+from catalog.core.normalize import person_key
+from catalog.store import copy_catalog, open_store
 
 
 def build(path: Path, n: int) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
-from typer.testing import CliRunner
+from typer.testing import CliRunner  # noqa: TID251 (tests drive the CLI)
 
 from catalog.cli import app
 

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from catalog import audio, credits, query
-from catalog.errors import QueryError
+from catalog.core import audiomatch, credits, query
+from catalog.core.errors import QueryError
 
-T = audio.Thresholds()
+T = audiomatch.Thresholds()
 
 
 def _ep(ep_id: str, title: str, published: str | None = "2017-05-10T00:00:00Z", **over):
@@ -35,7 +35,7 @@ EPISODES = [
     _ep("e4", "Renters' Rights Call-In", "2017-04-04T00:00:00Z", guid="shared"),
     {**_ep("e5", "Other Show Episode", guid="shared"), "show_id": "s2"},
 ]
-LOOKUP = audio.EpisodeLookup(EPISODES, {"s1": "Open Line", "s2": "Other Show"})
+LOOKUP = audiomatch.EpisodeLookup(EPISODES, {"s1": "Open Line", "s2": "Other Show"})
 
 
 def _info(**over):
@@ -87,7 +87,7 @@ def _info(**over):
     ],
 )
 def test_attach(info, state: str, episode: str | None, score: float | None) -> None:
-    found = audio.attach(info, LOOKUP, T)
+    found = audiomatch.attach(info, LOOKUP, T)
     assert (found.state, found.episode_id if state != "local" else None) == (state, episode)
     if score is not None:
         assert found.score == score
@@ -99,13 +99,15 @@ def test_attach(info, state: str, episode: str | None, score: float | None) -> N
 
 def test_a_generic_enclosure_name_proves_nothing() -> None:
     eps = [_ep("g1", "One", enclosures=[{"url": "https://host/1/audio.mp3"}])]
-    found = audio.attach(_info(path="/dl/audio.mp3"), audio.EpisodeLookup(eps, {}), T)
+    found = audiomatch.attach(_info(path="/dl/audio.mp3"), audiomatch.EpisodeLookup(eps, {}), T)
     assert found.state == "local"
 
 
 def test_a_title_match_alone_is_never_automatic() -> None:
     eps = [_ep("t1", "Exactly This Title", published=None, duration=None)]
-    found = audio.attach(_info(title="Exactly This Title"), audio.EpisodeLookup(eps, {}), T)
+    found = audiomatch.attach(
+        _info(title="Exactly This Title"), audiomatch.EpisodeLookup(eps, {}), T
+    )
     assert (found.state, found.episode_id, found.score) == ("review", "t1", 1.0)
 
 
@@ -121,7 +123,7 @@ def test_a_title_match_alone_is_never_automatic() -> None:
     ],
 )
 def test_tag_date(info, expected) -> None:
-    assert audio.tag_date(info) == expected
+    assert audiomatch.tag_date(info) == expected
 
 
 @pytest.mark.parametrize(
@@ -138,7 +140,7 @@ def test_tag_date(info, expected) -> None:
     ],
 )
 def test_title_guests(title: str, guests: list[str]) -> None:
-    assert audio.title_guests(title) == guests
+    assert audiomatch.title_guests(title) == guests
 
 
 def test_tag_credits() -> None:
@@ -149,7 +151,7 @@ def test_tag_credits() -> None:
         guests=["Ruth Calloway"],
         album="Open Line",
     )
-    found = {(c["name"], c["role"]) for c in audio.tag_credits(info, "Open Line")}
+    found = {(c["name"], c["role"]) for c in audiomatch.tag_credits(info, "Open Line")}
     assert found == {
         ("Maria Santos", "host"),
         ("Joseph Davis", "guest"),
@@ -157,39 +159,39 @@ def test_tag_credits() -> None:
         ("Luis Ferreira", "guest"),
         ("Ruth Calloway", "guest"),
     }
-    assert all(c["source"] == "tags" for c in audio.tag_credits(info))
+    assert all(c["source"] == "tags" for c in audiomatch.tag_credits(info))
 
 
 @pytest.mark.parametrize(
     "artist", ["Open Line", "open line", "Unknown Artist", "Various Artists", ""]
 )
 def test_artist_that_names_the_show_or_nobody_is_no_host(artist: str) -> None:
-    found = audio.tag_credits(_info(artist=artist, album="Open Line"), "Open Line")
+    found = audiomatch.tag_credits(_info(artist=artist, album="Open Line"), "Open Line")
     assert not [c for c in found if c["role"] == "host"]
 
 
 def test_several_hosts_in_one_artist_tag() -> None:
-    names = [c["name"] for c in audio.tag_credits(_info(artist="Ann Lee; Bo Roe & Cy Doe"))]
+    names = [c["name"] for c in audiomatch.tag_credits(_info(artist="Ann Lee; Bo Roe & Cy Doe"))]
     assert names == ["Ann Lee", "Bo Roe", "Cy Doe"]
 
 
 def test_local_episode_identity_is_title_and_day() -> None:
-    show = audio.local_show_id(audio.local_show_name(_info(album="City Radio")))
-    assert show == audio.local_show_id("city radio")
+    show = audiomatch.local_show_id(audiomatch.local_show_name(_info(album="City Radio")))
+    assert show == audiomatch.local_show_id("city radio")
     a = _info(path="/a/one.mp3", title="Morning Show", date="2019-03-01")
     b = _info(path="/b/copy.m4a", title="morning show", date="2019-03-01")
     c = _info(path="/a/one.mp3", title="Morning Show", date="2019-03-02")
-    assert audio.local_episode_id(show, a) == audio.local_episode_id(show, b)
-    assert audio.local_episode_id(show, a) != audio.local_episode_id(show, c)
-    assert audio.local_show_name(_info(path="/radio/Night Shift/x.mp3")) == "Night Shift"
+    assert audiomatch.local_episode_id(show, a) == audiomatch.local_episode_id(show, b)
+    assert audiomatch.local_episode_id(show, a) != audiomatch.local_episode_id(show, c)
+    assert audiomatch.local_show_name(_info(path="/radio/Night Shift/x.mp3")) == "Night Shift"
 
 
 def test_local_episode_has_the_shape_of_a_feed_episode() -> None:
-    ep = audio.local_episode("s", _info(title="T", date="2019-03-01", duration=12.5), "now")
+    ep = audiomatch.local_episode("s", _info(title="T", date="2019-03-01", duration=12.5), "now")
     assert ep["published"] == "2019-03-01T00:00:00Z"
     assert ep["duration"] == 12.5
     assert {"guid", "enclosures", "credit_inputs", "credits", "summary_id"} <= set(ep)
-    show = audio.local_show("City Radio", "/radio", "now")
+    show = audiomatch.local_show("City Radio", "/radio", "now")
     assert (show["kind"], show["feed_url"], show["status"]) == ("local", None, "local")
 
 
@@ -208,7 +210,7 @@ def test_planned_tags_and_diff() -> None:
         ],
     }
     show = {"title": "Show", "feed_url": "https://f/x.xml"}
-    planned = audio.planned_tags(ep, show)
+    planned = audiomatch.planned_tags(ep, show)
     assert planned == {
         "title": "T",
         "album": "Show",
@@ -220,9 +222,12 @@ def test_planned_tags_and_diff() -> None:
         "description": "D",
         "catalog_id": "e1",
     }
-    assert "feed_url" not in audio.planned_tags(ep, {"title": "Local", "feed_url": None})
+    assert "feed_url" not in audiomatch.planned_tags(ep, {"title": "Local", "feed_url": None})
     current = dict(planned, title="Old", guests=[])
-    assert audio.tag_diff(current, planned) == {"title": ("Old", "T"), "guests": ([], ["Cy Doe"])}
+    assert audiomatch.tag_diff(current, planned) == {
+        "title": ("Old", "T"),
+        "guests": ([], ["Cy Doe"]),
+    }
 
 
 def _credit(name: str, role: str, source: str, scope: str = "item"):

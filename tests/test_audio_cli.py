@@ -12,7 +12,7 @@ import audiogen as gen
 import pytest
 from conftest import FEEDS, ROOT
 
-from catalog import tags
+from catalog.sources.audio import tags
 
 OPEN_LINE = ROOT / "feeds" / "open-line.xml"
 GUID = "open-line-2017-06-20-community-gardens-food-access"

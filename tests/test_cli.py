@@ -301,7 +301,7 @@ def test_bundled_demo_data(cli) -> None:
 
 
 def test_a_bug_on_one_feed_does_not_stop_the_batch(cli, monkeypatch) -> None:
-    from catalog import normalize
+    from catalog.core import normalize
 
     real = normalize.normalize_channel
 
@@ -325,7 +325,7 @@ def test_tables_fit_the_terminal_and_keep_every_column(cli, width: int) -> None:
     episodes = cli.json("list")
     shows = cli.json("shows")
     report = cli.json("ingest", ROOT / "feeds")["sources"]
-    from catalog.pipeline import SourceReport
+    from catalog.services.ingest import SourceReport
 
     tables = {
         ("date", "show", "title", "length", "hosts", "guests", "sum", "id"): ui.episode_table(

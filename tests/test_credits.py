@@ -16,14 +16,14 @@ from typing import Any
 import pytest
 from conftest import CORPUS, ROOT, needs_corpus
 
-from catalog import names, people, phrasings, roles
-from catalog.credits import SUGGEST_BELOW
+from catalog.core import names, people, phrasings, roles
+from catalog.core.credits import SUGGEST_BELOW
 
 sys.path.insert(0, str(ROOT / "bench"))
 
 
 def _names(text: str) -> list[tuple[str, str, str]]:
-    from catalog import firstnames
+    from catalog.core import firstnames
 
     found = names.find(text, first_names=firstnames.is_first_name, common=roles.common_word)
     return [(s.name, s.descriptor, s.honorific) for s in found]

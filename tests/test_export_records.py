@@ -16,10 +16,11 @@ import pytest
 from conftest import ROOT
 from markdown_it import MarkdownIt
 
-from catalog.backend import open_store as Store
-from catalog.errors import CatalogError, FeedError
-from catalog.export import markdown, opml, records
-from catalog.store import SCHEMA_VERSION
+from catalog.core import dump
+from catalog.core.errors import CatalogError, FeedError
+from catalog.export import markdown, opml
+from catalog.store import open_store as Store
+from catalog.store.tiny import SCHEMA_VERSION
 
 HOSTILE = '[click](javascript:alert(1)) *x* <script>alert("x")</script> _y_ `z` # no'
 TRICKY = "Tom ]]> & Jerry \u202eevil\u202c \x9bsteps"
@@ -92,7 +93,7 @@ def _by_id(docs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 def test_json_has_schema_version_and_round_trips() -> None:
     shows, episodes, summaries = _fixture()
-    text, _ = _write(records.write_json, shows, episodes, summaries)
+    text, _ = _write(dump.write_json, shows, episodes, summaries)
     data = json.loads(text)
     assert list(data)[:2] == ["schema_version", "format"]
     assert data["schema_version"] == SCHEMA_VERSION
@@ -101,7 +102,7 @@ def test_json_has_schema_version_and_round_trips() -> None:
     assert [e["id"] for e in data["episodes"]] == ["e1", "e2", "e3", "e4"]
     assert "people" not in data
     assert "curated" not in data
-    back = records.read_export(text.encode())
+    back = dump.read_export(text.encode())
     assert back == {
         "schema_version": SCHEMA_VERSION,
         "shows": sorted(shows, key=lambda d: d["id"]),
@@ -109,7 +110,7 @@ def test_json_has_schema_version_and_round_trips() -> None:
         "summaries": summaries,
     }
     # Deterministic: the same data in another order gives the same bytes.
-    again, _ = _write(records.write_json, shows[::-1], episodes[::-1], summaries)
+    again, _ = _write(dump.write_json, shows[::-1], episodes[::-1], summaries)
     assert again == text
 
 
@@ -117,15 +118,15 @@ def test_json_includes_people_and_curated_when_given() -> None:
     shows, episodes, summaries = _fixture()
     people = [{"id": "p2", "name": "B"}, {"id": "p1", "name": "A"}]
     curated = [{"id": "c1", "name": "best", "title": "Best of", "episodes": ["e1"]}]
-    text, _ = _write(records.write_json, shows, episodes, summaries, people=people, curated=curated)
-    back = records.read_export(text.encode())
+    text, _ = _write(dump.write_json, shows, episodes, summaries, people=people, curated=curated)
+    back = dump.read_export(text.encode())
     assert back["people"] == [people[1], people[0]]
     assert back["curated"] == curated
 
 
 def test_hostile_text_survives_json_and_jsonl() -> None:
     shows, episodes, summaries = _fixture()
-    for writer in (records.write_json, records.write_jsonl):
+    for writer in (dump.write_json, dump.write_jsonl):
         text, _ = _write(writer, shows, episodes, summaries)
         assert "\u202e" not in text
         assert "\x9b" not in text
@@ -133,30 +134,30 @@ def test_hostile_text_survives_json_and_jsonl() -> None:
         assert "\\u202e" in text
         assert "\\u009b" in text
         assert "]]> & Jerry" in text  # UTF-8 kept, nothing else escaped
-        back = records.read_export(text.encode("utf-8"))
+        back = dump.read_export(text.encode("utf-8"))
         assert _by_id(back["episodes"])["e4"]["title"] == TRICKY
         assert _by_id(back["episodes"])["e2"]["title"] == HOSTILE
 
 
 def test_jsonl_lines_parse() -> None:
     shows, episodes, summaries = _fixture()
-    text, _ = _write(records.write_jsonl, shows, episodes, summaries)
+    text, _ = _write(dump.write_jsonl, shows, episodes, summaries)
     lines = [json.loads(line) for line in text.split("\n") if line]
     assert text.endswith("\n")
     assert lines[0] == {"schema_version": SCHEMA_VERSION, "format": "catalog-export-jsonl"}
     assert [r["type"] for r in lines[1:]] == ["show"] * 3 + ["episode"] * 4 + ["summary"]
     assert [r["data"]["id"] for r in lines[1:4]] == ["s1", "s2", "s3"]
-    back = records.read_export(text.encode())
-    json_text, _ = _write(records.write_json, shows, episodes, summaries)
-    assert back == records.read_export(json_text.encode())
+    back = dump.read_export(text.encode())
+    json_text, _ = _write(dump.write_json, shows, episodes, summaries)
+    assert back == dump.read_export(json_text.encode())
 
 
 def test_demo_catalog_round_trips(demo: Store) -> None:
     shows, episodes, summaries = demo.shows(), demo.episodes(), demo.all("summaries")
     assert len(episodes) == 18
-    for writer in (records.write_json, records.write_jsonl):
+    for writer in (dump.write_json, dump.write_jsonl):
         text, _ = _write(writer, shows, episodes, summaries)
-        back = records.read_export(text.encode())
+        back = dump.read_export(text.encode())
         assert _by_id(back["shows"]) == _by_id(shows)
         assert _by_id(back["episodes"]) == _by_id(episodes)
         assert _by_id(back["summaries"]) == _by_id(summaries)
@@ -190,7 +191,7 @@ GARBAGE = [
 @pytest.mark.parametrize(("data", "reason"), GARBAGE)
 def test_read_export_refuses_garbage(data: bytes, reason: str) -> None:
     with pytest.raises(FeedError) as info:
-        records.read_export(data, source="backup.json")
+        dump.read_export(data, source="backup.json")
     message = str(info.value)
     assert "\n" not in message
     assert message.startswith("backup.json: not a catalog export")
@@ -206,7 +207,7 @@ def test_read_export_refuses_a_newer_schema(fmt: str) -> None:
     else:
         data = json.dumps({"schema_version": newer, "format": "catalog-export-jsonl"}) + "\n"
     with pytest.raises(CatalogError) as info:
-        records.read_export(data.encode())
+        dump.read_export(data.encode())
     message = str(info.value)
     assert "\n" not in message
     assert f"schema version {newer} is newer" in message
@@ -214,12 +215,12 @@ def test_read_export_refuses_a_newer_schema(fmt: str) -> None:
 
 
 def test_read_export_accepts_empty_jsonl_and_bom() -> None:
-    text, _ = _write(records.write_jsonl, [], [], [])
-    assert records.read_export(text.encode()) == {
+    text, _ = _write(dump.write_jsonl, [], [], [])
+    assert dump.read_export(text.encode()) == {
         "schema_version": SCHEMA_VERSION, "shows": [], "episodes": [], "summaries": []
     }  # fmt: skip
-    text, _ = _write(records.write_json, [], [], [])
-    assert records.read_export(b"\xef\xbb\xbf" + text.encode())["episodes"] == []
+    text, _ = _write(dump.write_json, [], [], [])
+    assert dump.read_export(b"\xef\xbb\xbf" + text.encode())["episodes"] == []
 
 
 # -- CSV --------------------------------------------------------------------------------
@@ -228,10 +229,10 @@ def test_read_export_accepts_empty_jsonl_and_bom() -> None:
 def test_csv_header_rows_and_formula_neutralised() -> None:
     shows, episodes, _ = _fixture()
     titles = {s["id"]: s["title"] for s in shows}
-    text, _ = _write(records.write_csv, episodes, titles)
+    text, _ = _write(dump.write_csv, episodes, titles)
     assert "\r" not in text
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    assert list(rows[0]) == list(records.COLUMNS)
+    assert list(rows[0]) == list(dump.COLUMNS)
     assert [r["id"] for r in rows] == ["e3", "e1", "e2", "e4"]  # the order given
     first = rows[1]
     assert first["title"] == '\'=HYPERLINK("x")'
@@ -247,7 +248,7 @@ def test_csv_header_rows_and_formula_neutralised() -> None:
 
 def test_csv_of_the_demo(demo: Store) -> None:
     shows = {s["id"]: s["title"] for s in demo.shows()}
-    text, _ = _write(records.write_csv, demo.episodes(), shows)
+    text, _ = _write(dump.write_csv, demo.episodes(), shows)
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     assert len(rows) == 18
     assert {r["show"] for r in rows} == {"Open Line", "Trendstorm"}

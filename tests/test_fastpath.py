@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import feedparser
-import feedparser.datetimes
+import feedparser.datetimes  # noqa: TID251
 import feedparser.html
-import feedparser.mixin
+import feedparser.mixin  # noqa: TID251
 import feedparser.util
 import pytest
 from conftest import CORPUS, ROOT, needs_corpus
@@ -29,8 +29,12 @@ from feedgen import make_feed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog import fastrss, feeds, fprules, normalize, phrasings, pipeline
-from catalog.store import TinyStore as Store
+from catalog.core import normalize, phrasings
+from catalog.services import ingest
+from catalog.sources import feeds
+from catalog.sources.feeds import compat
+from catalog.sources.feeds import fast as fastrss
+from catalog.store.tiny import TinyStore as Store
 
 # --- helpers ----------------------------------------------------------------------------------
 
@@ -39,7 +43,7 @@ def records(raw: feeds.RawFeed) -> tuple[dict[str, Any], list[dict[str, Any]], l
     """The normalised channel, the normalised episodes and the warnings, as the pipeline
     makes them before storing (duplicates dropped, items without identity skipped)."""
     channel = normalize.normalize_channel(raw.channel)
-    episodes, duplicates, skipped = pipeline._normalize_entries(raw, channel)
+    episodes, duplicates, skipped = ingest._normalize_entries(raw, channel)
     return channel, episodes, raw.warnings + duplicates + skipped
 
 
@@ -82,23 +86,23 @@ def item(body: str, channel: str = "<title>Show</title>") -> bytes:
 
 
 def test_everyday_tables_agree_with_feedparser() -> None:
-    mixin = feedparser.mixin._FeedParserMixin
+    mixin = feedparser.mixin._FeedParserMixin  # noqa: TID251
     namespaces = {k.lower(): v for k, v in mixin.namespaces.items()}
-    for uri, prefix in fprules.COMMON_NAMESPACES.items():
+    for uri, prefix in compat.COMMON_NAMESPACES.items():
         assert namespaces.get(uri) == prefix, uri
     prefixes = {v.lower() for v in namespaces.values() if v}
-    assert not prefixes & fprules.FOREIGN_PREFIXES
+    assert not prefixes & compat.FOREIGN_PREFIXES
     methods = [a.lower() for a in dir(mixin)]
-    for foreign in fprules.FOREIGN_PREFIXES:
+    for foreign in compat.FOREIGN_PREFIXES:
         assert not [m for m in methods if m.startswith((f"_start_{foreign}_", f"_end_{foreign}_"))]
         assert not [k for k in feedparser.util.FeedParserDict.keymap if k.startswith(foreign)]
-    assert fprules.fp_handled("itunes:duration") is False
-    assert fprules.fp_handled("media:content") is True
-    assert fprules.fp_handled("podcast:person") is False
-    assert fprules.generic_key("date") == "updated"
-    assert fprules.generic_key("description") == "summary"
+    assert compat.fp_handled("itunes:duration") is False
+    assert compat.fp_handled("media:content") is True
+    assert compat.fp_handled("podcast:person") is False
+    assert compat.generic_key("date") == "updated"
+    assert compat.generic_key("description") == "summary"
     cp1252 = {k: v for k, v in feedparser.html._cp1252.items() if k != ord(v)}
-    assert fprules._c1_to_cp1252() == cp1252
+    assert compat._c1_to_cp1252() == cp1252
     assert feedparser.__version__.startswith("6.0.")  # the reproduced state machine's version
 
 
@@ -131,8 +135,8 @@ def test_author_sync_matches_feedparser(author: str) -> None:
     for start in ({}, {"authors": [{}]}, {"authors": [{"name": "N"}]}):
         mine: dict[str, Any] = {**copy.deepcopy(start), "author": author}
         theirs: dict[str, Any] = {**copy.deepcopy(start), "author": author}
-        fprules.sync_author(mine)
-        feedparser.mixin._FeedParserMixin._sync_author_detail(Context(theirs), "author")
+        compat.sync_author(mine)
+        feedparser.mixin._FeedParserMixin._sync_author_detail(Context(theirs), "author")  # noqa: TID251
         assert mine == theirs
 
 
@@ -219,10 +223,10 @@ def w3c_dates(draw: st.DrawFn) -> str:
 def test_dates_match_feedparser(value: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        expected = feedparser.datetimes._parse_date(value)
+        expected = feedparser.datetimes._parse_date(value)  # noqa: TID251
     try:
-        mine = fprules.parse_date(value)
-    except fprules.Decline:
+        mine = compat.parse_date(value)
+    except compat.Decline:
         return  # feedparser's later handlers (or none) decide: the feedparser path reads it
     assert mine == (tuple(expected) if expected is not None else None)
 
@@ -242,7 +246,7 @@ def test_dates_match_feedparser(value: str) -> None:
     ],
 )
 def test_common_dates_take_the_fast_path(value: str) -> None:
-    assert fprules.parse_date(value) == tuple(feedparser.datetimes._parse_date(value))
+    assert compat.parse_date(value) == tuple(feedparser.datetimes._parse_date(value))  # noqa: TID251
 
 
 # --- fixtures: what the fast path reproduces ---------------------------------------------------
@@ -561,7 +565,7 @@ def test_everyday_feed_does_not_import_feedparser(tmp_path: Path) -> None:
     feedparser: fprules answers it all with its own code."""
     path = make_feed(tmp_path / "feed.xml", 40)
     code = (
-        "import sys\nfrom catalog import feeds\n"
+        "import sys\nfrom catalog.sources import feeds\n"
         f"raw = feeds.parse_feed(open({str(path)!r}, 'rb').read(), 'feed.xml')\n"
         "assert len(raw.entries) == 40\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'feedparser'))\n"
@@ -580,7 +584,7 @@ def stored_both_ways(
     for flag in ("", "1"):
         monkeypatch.setenv("CATALOG_NO_FASTPATH", flag)
         store = Store(tmp_path / f"c{flag or 0}.json")
-        report = pipeline.ingest(store, [str(path)], now=now)
+        report = ingest.ingest(store, [str(path)], now=now)
         assert not report.failed
         stored.append((store.shows(), sorted(store.episodes(), key=lambda e: e["id"])))
     return stored
@@ -967,3 +971,17 @@ def test_parse_duration_shortcut(value: str) -> None:
 def test_unescape_shortcut(pieces: list[str]) -> None:
     value = "".join(pieces)
     assert normalize._unescape(value) == html.unescape(value)
+
+
+def test_feedparser_internals_refuse_a_release_not_verified(monkeypatch) -> None:
+    import feedparser
+
+    from catalog.sources.feeds import compat
+
+    compat._verified.cache_clear()
+    monkeypatch.setattr(feedparser, "__version__", "6.9.0")
+    with pytest.raises(RuntimeError, match=r"feedparser 6\.9\.0 is not one .* verified"):
+        compat._verified()
+    compat._verified.cache_clear()
+    monkeypatch.undo()
+    compat._verified()  # the installed release is one of them

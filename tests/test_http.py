@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
-from catalog.errors import FetchError
-from catalog.fetch import FetchSettings, fetch
+from catalog.core.errors import FetchError
+from catalog.sources.fetch import FetchSettings, fetch
 
 # --------------------------------------------------------------------------- the server
 

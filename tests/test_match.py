@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalog import match
+from catalog.core import match
 
 
 def ep(eid: str, title: str, published: str, **extra):

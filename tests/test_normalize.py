@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from catalog import normalize as n
+from catalog.core import normalize as n
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from catalog import credits, people
-from catalog.credits import SUGGEST_BELOW
+from catalog.core import credits, people
+from catalog.core.credits import SUGGEST_BELOW
 
 # (text, guests as (name, bio, website), hosts, mentions)
 CASES = [
@@ -128,7 +128,7 @@ CASES = [
 
 @pytest.mark.parametrize(("text", "guests", "hosts", "mentions"), CASES)
 def test_phrasings(text: str, guests, hosts, mentions) -> None:
-    from catalog.normalize import html_to_text
+    from catalog.core.normalize import html_to_text
 
     found = people.extract(html_to_text(text))
     counted = [c for c in found.credits if c["confidence"] >= SUGGEST_BELOW]
@@ -177,7 +177,7 @@ def test_tag_line_people_are_mentions(tags, persons, topics) -> None:
 
 
 def _c(name: str, role: str, **extra):
-    from catalog.normalize import person_key
+    from catalog.core.normalize import person_key
 
     return {"name": name, "key": person_key(name), "role": role, **extra}
 

@@ -11,8 +11,8 @@ import pytest
 from conftest import CORPUS, ROOT, needs_corpus
 from lxml import etree
 
-from catalog import registry
-from catalog.normalize import person_key
+from catalog.core import registry
+from catalog.core.normalize import person_key
 
 FEEDS = ROOT / "feeds"
 LAVROV = "Lavrov-Tillerson Meet: Preparing for Putin-Trump Summit"

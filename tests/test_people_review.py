@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from conftest import DATA
 
-from catalog import derive
 from catalog.cli import app
+from catalog.services import derive
 
 FEED = DATA / "people" / "suggested.xml"
 
@@ -213,7 +213,7 @@ def test_rename_to_another_spelling_of_oneself_is_fine(suggested: Any) -> None:
 def test_rekey_joins_an_old_catalogs_spellings(suggested: Any, db_path: Path) -> None:
     """A catalog keyed by the old rules (simulated by writing the old key into a TinyDB or
     SQLite catalog through the store) is one person again after `people rekey`."""
-    from catalog.backend import open_store
+    from catalog.store import open_store
 
     _credit(suggested, "Salt and Ropes", 'Matthew "Matt" Rorie')
     _credit(suggested, "Tide Tables", "Matt Rorie")

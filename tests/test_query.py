@@ -28,13 +28,13 @@ from feedgen import FIRST, LAST, WORDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog.backend import copy_catalog
-from catalog.backend import open_store as Store
 from catalog.cli.browse import select
-from catalog.errors import QueryError, UsageError
-from catalog.query import Context, from_args, parse, parse_sort, parse_tokens, sort_episodes
-from catalog.records import COLUMNS
-from catalog.sqlstore import SQLiteStore
+from catalog.core.errors import QueryError, UsageError
+from catalog.core.flatten import COLUMNS
+from catalog.core.query import Context, from_args, parse, parse_sort, parse_tokens, sort_episodes
+from catalog.store import copy_catalog
+from catalog.store import open_store as Store
+from catalog.store.sqlite import SQLiteStore
 
 NOW = datetime(2024, 6, 15, 12, 0, 0, tzinfo=UTC)
 

@@ -23,9 +23,9 @@ from xml.sax.saxutils import escape, quoteattr
 import pytest
 from conftest import CORPUS, needs_corpus
 
-from catalog import people
-from catalog.credits import SUGGEST_BELOW
-from catalog.normalize import person_key
+from catalog.core import people
+from catalog.core.credits import SUGGEST_BELOW
+from catalog.core.normalize import person_key
 
 pytestmark = [needs_corpus, pytest.mark.corpus]
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import DATA
 from pages_eval import Row, evaluate, load, summary
 
-from catalog.pagedates import parse_clock
+from catalog.core.pagedates import parse_clock
 
 SET = DATA / "showpages"
 

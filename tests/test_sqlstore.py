@@ -17,10 +17,12 @@ import pytest
 from conftest import ROOT, Cli
 from feedgen import make_feed
 
-from catalog import backend, pipeline, query
-from catalog.backend import open_store
-from catalog.errors import NotFoundError, SchemaError, StoreError
-from catalog.sqlstore import INDEX_VERSION, SQLiteStore
+from catalog import store as backend
+from catalog.core import query
+from catalog.core.errors import NotFoundError, SchemaError, StoreError
+from catalog.services import ingest
+from catalog.store import open_store
+from catalog.store.sqlite import INDEX_VERSION, SQLiteStore
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 SUFFIX = {"tinydb": "json", "sqlite": "sqlite"}
@@ -229,7 +231,7 @@ def test_a_held_write_lock_is_a_clear_error(tmp_path: Path) -> None:
 
 _WRITER = """
 import sys
-from catalog.sqlstore import SQLiteStore
+from catalog.store.sqlite import SQLiteStore
 st = SQLiteStore(sys.argv[1])
 round = 0
 while True:
@@ -354,7 +356,7 @@ def test_a_large_tinydb_catalog_hints_at_migrating(
 ) -> None:
     cli = Cli()
     db = tmp_path / "c.json"
-    pipeline.ingest(open_store(db), [str(make_feed(tmp_path / "f.xml", 30))], now=NOW)
+    ingest.ingest(open_store(db), [str(make_feed(tmp_path / "f.xml", 30))], now=NOW)
     assert "hint" not in cli("--db", db, "list", "--limit", "1").stderr
     monkeypatch.setattr(backend, "MIGRATE_HINT_EPISODES", 20)
     monkeypatch.setattr(backend, "MIGRATE_HINT_BYTES", 1000)

@@ -35,13 +35,13 @@ HEAVY = {
     "typer.rich_utils": "typer's rich help (rich_markup_mode=None)",
     "rich.markdown": "typer's rich help",
     "rich.table": "tables (only when one is printed)",
-    "catalog.pipeline": "ingest",
-    "catalog.feeds": "ingest",
-    "catalog.match": "matching",
+    "catalog.services.ingest": "ingest",
+    "catalog.sources.feeds": "ingest",
+    "catalog.core.match": "matching",
     "catalog.ui": "tables and panels",
 }
 # On top of those, help and --version need no catalog at all, nor rich.
-NOT_FOR_HELP = {"rich", "tinydb", "catalog.store", "catalog.query", "platformdirs"}
+NOT_FOR_HELP = {"rich", "tinydb", "catalog.store.tiny", "catalog.core.query", "platformdirs"}
 
 RUN = """
 import json, runpy, sys
@@ -86,7 +86,7 @@ def test_help_and_version_import_neither_rich_nor_the_catalog(tmp_path: Path, ar
 @pytest.mark.parametrize("args", [("list", "--limit", "1"), ("list", "--json")])
 def test_list_on_an_empty_catalog_imports_only_what_it_needs(tmp_path: Path, args) -> None:
     modules = imported_by(tmp_path, *args)
-    assert {"catalog.store", "catalog.query"} <= modules
+    assert {"catalog.store.tiny", "catalog.core.query"} <= modules
     assert offenders(modules, set(HEAVY)) == [], {m: HEAVY.get(m) for m in HEAVY}
 
 
@@ -98,7 +98,7 @@ def test_show_needs_no_ingest_pipeline(tmp_path: Path) -> None:
     )
     assert done.returncode == 1  # no such episode
     modules = set(json.loads(out.read_text()))
-    assert offenders(modules, {"catalog.pipeline", "feedparser", "lxml", "pydantic"}) == []
+    assert offenders(modules, {"catalog.services.ingest", "feedparser", "lxml", "pydantic"}) == []
 
 
 # -- the means ---------------------------------------------------------------------------------

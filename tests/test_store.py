@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from feedgen import make_feed
 
-from catalog import pipeline, store
-from catalog.errors import SchemaError, StoreError
-from catalog.store import TinyStore as Store
+from catalog.core.errors import SchemaError, StoreError
+from catalog.services import ingest
+from catalog.store import tiny as store
+from catalog.store.tiny import TinyStore as Store
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -80,7 +81,7 @@ def test_an_ingest_of_many_episodes_is_one_write(tmp_path: Path, monkeypatch) ->
     writes: list[Path] = []
     real = store.atomic_write_bytes
     monkeypatch.setattr(store, "atomic_write_bytes", lambda p, b: (writes.append(p), real(p, b)))
-    report = pipeline.ingest(Store(tmp_path / "c.json"), [str(feed)], now=NOW)
+    report = ingest.ingest(Store(tmp_path / "c.json"), [str(feed)], now=NOW)
     assert report.sources[0].new == 200
     assert len(writes) == 1
 
@@ -88,7 +89,7 @@ def test_an_ingest_of_many_episodes_is_one_write(tmp_path: Path, monkeypatch) ->
 def test_reads_load_the_file_once(tmp_path: Path, monkeypatch) -> None:
     feed = make_feed(tmp_path / "f.xml", 20)
     st = Store(tmp_path / "c.json")
-    pipeline.ingest(st, [str(feed)], now=NOW)
+    ingest.ingest(st, [str(feed)], now=NOW)
     loads = []
     real = store._AtomicJSONStorage._load
     monkeypatch.setattr(store._AtomicJSONStorage, "_load", lambda s: (loads.append(1), real(s))[1])
@@ -132,14 +133,14 @@ def test_lock_timeout_is_a_clear_error(tmp_path: Path) -> None:
 _WRITER = """
 import sys
 from datetime import datetime, UTC
-from catalog import pipeline
-from catalog.store import TinyStore as Store
+from catalog.services import ingest
+from catalog.store.tiny import TinyStore as Store
 db, a, b = sys.argv[1:4]
 st = Store(db)
 n = 0
 print("ready", flush=True)
 while True:
-    pipeline.ingest(st, [a if n % 2 else b], now=datetime.now(UTC))
+    ingest.ingest(st, [a if n % 2 else b], now=datetime.now(UTC))
     n += 1
 """
 
@@ -156,7 +157,7 @@ def test_killed_writer_leaves_old_or_new_catalog(tmp_path: Path) -> None:
     a = make_feed(tmp_path / "a.xml", 600, prefix="k")
     b = make_feed(tmp_path / "b.xml", 600, prefix="k", title_suffix=" (edited)")
     db = tmp_path / "c.json"
-    pipeline.ingest(Store(db), [str(a)], now=NOW)
+    ingest.ingest(Store(db), [str(a)], now=NOW)
     rng = random.Random(7)
     for _round in range(6):
         proc = subprocess.Popen(
@@ -171,7 +172,7 @@ def test_killed_writer_leaves_old_or_new_catalog(tmp_path: Path) -> None:
         proc.wait()
         assert _check_catalog(db) == 600
     # A later writer cleans up the temp file a killed one may have left behind.
-    pipeline.ingest(Store(db), [str(a)], now=NOW)
+    ingest.ingest(Store(db), [str(a)], now=NOW)
     assert not list(tmp_path.glob(".c.json.*.tmp"))
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA, ROOT, SHARED
 
-from catalog import summaries
+from catalog.core import pages as summaries
 
 SEED = SHARED / "seeds" / "000_3e6280ce935638fc.txt"
 OWN_SEED_SHAPE = DATA / "summaries" / "seed-shape.txt"
@@ -208,7 +208,7 @@ def test_html_headline_from_og_title_and_the_show_from_the_title_tag() -> None:
 def test_a_guest_on_the_tag_line_is_still_the_guest(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    from catalog import review
+    from catalog.services import summaries
 
     page = "\n".join([
         "09:00 GMT05 May 2020", "Listen Live", "Ports Reopen After the Strike", "Get short URL",
@@ -217,7 +217,7 @@ def test_a_guest_on_the_tag_line_is_still_the_guest(tmp_path: Path) -> None:
         "Wen Talbot and Ivo Marchetti discuss the deal with Sabine Okafor, a labour economist.",
         "ports, strikes, Sabine Okafor, Halvard Brenne, Osric Pell",
     ])  # fmt: skip
-    doc = review.build_summary("d", page, tmp_path / "p.txt", datetime(2020, 5, 6, tzinfo=UTC))
+    doc = summaries.build_summary("d", page, tmp_path / "p.txt", datetime(2020, 5, 6, tzinfo=UTC))
     roles = {(c["name"], c["role"]) for c in doc["credits"]}
     assert ("Sabine Okafor", "guest") in roles
     assert {"Halvard Brenne", "Osric Pell"} <= set(doc["mentions"])

@@ -13,8 +13,8 @@ from conftest import CORPUS, needs_corpus
 from mutagen import id3
 from mutagen.mp4 import MP4
 
-from catalog import tags
-from catalog.errors import TagError
+from catalog.core.errors import TagError
+from catalog.sources.audio import tags
 
 CHANGES = {
     "title": "New Title",

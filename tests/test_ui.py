@@ -13,7 +13,8 @@ import pytest
 from conftest import DATA
 from rich.console import Console
 
-from catalog import stats, ui
+from catalog import ui
+from catalog.core import stats
 
 GOLDEN = DATA / "ui"
 SHOWS = {"s1": {"id": "s1", "title": "Harbour Lights"}, "s2": {"id": "s2", "title": "Trendstorm"}}
@@ -105,7 +106,7 @@ def test_one_line_table_draws_what_rich_table_draws(width: int, color: bool) -> 
     limits = ((10, 10), (6, 20), (10, 10_000), (7, 7))
     fast = ui.fitted_table(headers, ODD_ROWS, limits, grow=2, width=width, right=("length",),
                            styles={"date": "cyan", "title": "italic"})  # fmt: skip
-    assert isinstance(fast, ui.OneLineTable)
+    assert isinstance(fast, ui.text.OneLineTable)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     for header, w in zip(headers, fast.widths, strict=True):
         table.add_column(header, width=w, no_wrap=True, overflow="ellipsis",

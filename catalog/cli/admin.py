@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from catalog.cli.common import ReportJsonFlag, app, emit_json, get_settings, open_store, user_errors
-from catalog.errors import StoreError, UsageError
+from catalog.core.errors import StoreError, UsageError
 
 _SUFFIX = {"sqlite": ".sqlite", "tinydb": ".json"}
 
@@ -35,8 +35,8 @@ def migrate(
     The original file is left as it is; point --db (or $CATALOG_DB) at the new one. SQLite
     answers queries on 100,000 episodes in milliseconds where TinyDB reads the whole file.
     """
-    from catalog.backend import BACKENDS, copy_catalog
-    from catalog.backend import open_store as open_path
+    from catalog.store import BACKENDS, copy_catalog
+    from catalog.store import open_store as open_path
 
     settings = get_settings(ctx)
     if to not in BACKENDS:

@@ -21,7 +21,7 @@ from catalog.cli.common import (
     review_loop,
     user_errors,
 )
-from catalog.errors import UsageError
+from catalog.core.errors import UsageError
 
 ROWS = 50  # rows of the scan report printed on a terminal (--json has them all)
 
@@ -55,7 +55,9 @@ def scan_(
     tags are credited. A rescan reads only files whose size or modification time changed.
     An unreadable file is reported on one line and the scan goes on (exit code 1).
     """
-    from catalog import scan, ui, ui_audio
+    from catalog import ui
+    from catalog.services import scan
+    from catalog.ui import audio
 
     if review > auto:
         raise UsageError(f"--review {review} is above --auto {auto}")
@@ -90,15 +92,13 @@ def scan_(
         quiet = {"unchanged", "error"}
         shown = [r for r in report.files if show_all or r.status not in quiet or r.outcome]
         if shown:
-            settings.out.print(ui_audio.scan_table(shown[:ROWS], settings.out.width))
+            settings.out.print(audio.scan_table(shown[:ROWS], settings.out.width))
             if len(shown) > ROWS:
                 settings.out.print(f"… and {len(shown) - ROWS} more (--json lists them all)")
         for row in report.failed:
             settings.err.print(ui.error_text(row.error), soft_wrap=True)
         total = sum(1 for r in report.files if r.file_id)
-        settings.out.print(
-            ui_audio.scan_summary(counts, total, report.new_episodes, report.new_shows)
-        )
+        settings.out.print(audio.scan_summary(counts, total, report.new_episodes, report.new_shows))
         if counts.get("review"):
             settings.out.print("review the uncertain matches with `catalog match review`")
     if report.failed:
@@ -133,7 +133,9 @@ def tag_(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before writing.")] = False,
     as_json: ReportJsonFlag = False,
 ) -> None:
-    from catalog import tagging, ui, ui_audio
+    from catalog import ui
+    from catalog.services import tagging
+    from catalog.ui import audio
 
     settings = get_settings(ctx)
     store = open_store(settings)
@@ -152,7 +154,7 @@ def tag_(
         raise UsageError("--write with --json needs --yes (there is no one to ask)")
     if not as_json:
         for row in todo:
-            settings.out.print(ui_audio.tag_diff(row.path, row.changes))
+            settings.out.print(audio.tag_diff(row.path, row.changes))
     if going and not yes and not typer.confirm(f"Write tags to {len(todo)} file(s)?"):
         raise typer.Exit(1)
     if going:
@@ -194,7 +196,9 @@ def review_batch(
     minimum: float,
 ) -> None:
     """`match review --yes/--dry-run` over the files: accept suggestions from `minimum` up."""
-    from catalog import audio, filereview, ui
+    from catalog import ui
+    from catalog.core import audiomatch
+    from catalog.services import filereview
 
     for doc in queue:
         ok = doc.get("suggested") and (doc.get("score") or 0) >= minimum
@@ -205,7 +209,7 @@ def review_batch(
                 "file ",
                 doc["id"][:8],
                 " ",
-                ui.safe(audio.file_title(doc["info"])),
+                ui.safe(audiomatch.file_title(doc["info"])),
                 f"  ({doc.get('score') or 0:.2f})",
             )
         )
@@ -226,19 +230,21 @@ def review_interactive(
     candidates_table: Callable[..., Any],
 ) -> bool:
     """Go through the files waiting for review; False when the person quits."""
-    from catalog import audio, filereview, ui_audio
-    from catalog.scan import lookup
+    from catalog.core import audiomatch
+    from catalog.services import filereview
+    from catalog.services.scan import lookup
+    from catalog.ui import audio
 
     def show(n: int, doc: dict[str, Any], candidates: list[dict[str, Any]]) -> None:
         settings.out.rule(f"file {n} of {len(queue)}")
-        settings.out.print(ui_audio.file_panel(doc))
+        settings.out.print(audio.file_panel(doc))
         settings.out.print(
             candidates_table(store, candidates, settings) if candidates else "no candidates"
         )
 
     def search(doc: dict[str, Any], text: str) -> list[dict[str, Any]]:
-        found = audio.attach(dict(doc["info"], title=text), lookup(store),
-                             audio.Thresholds(auto=2.0, review=0.0))  # fmt: skip
+        found = audiomatch.attach(dict(doc["info"], title=text), lookup(store),
+                             audiomatch.Thresholds(auto=2.0, review=0.0))  # fmt: skip
         return list(found.candidates)
 
     return review_loop(

@@ -23,11 +23,11 @@ from catalog.cli.common import (
     open_store,
     user_errors,
 )
-from catalog.errors import NotFoundError, UsageError
+from catalog.core.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
-    from catalog.backend import Store
-    from catalog.query import Context
+    from catalog.core.query import Context
+    from catalog.store import Store
 
 QUERY_HELP = """Query terms: words or "a phrase" (title, description, summary); field:value,
 field:=exact, field::regex for show, title, guest, host, person, tag, mention, guid; ranges
@@ -58,10 +58,10 @@ def _complete(kind: str, incomplete: str) -> list[str]:
     import os
     from pathlib import Path
 
-    from catalog.backend import open_store
     from catalog.cli.common import default_db
-    from catalog.errors import CatalogError
-    from catalog.normalize import fold
+    from catalog.core.errors import CatalogError
+    from catalog.core.normalize import fold
+    from catalog.store import open_store
 
     backend = os.environ.get("CATALOG_BACKEND") or None
     try:
@@ -103,8 +103,8 @@ class _Summaries(Mapping[str, str]):
 def build_context(store: Store, need_summaries: bool, need_files: bool = False) -> Context:
     """Show titles, summary texts when free-text terms need them, episodes with files when
     `has:file` does."""
-    from catalog.query import Context
-    from catalog.registry import alias_map
+    from catalog.core.query import Context
+    from catalog.core.registry import alias_map
 
     ctx = Context(show_titles={s["id"]: s.get("title") or "" for s in store.shows()},
                   aliases=alias_map(store.all("people")))  # fmt: skip
@@ -114,7 +114,7 @@ def build_context(store: Store, need_summaries: bool, need_files: bool = False) 
         else:
             ctx.summary_text = _Summaries(store)
     if need_files:
-        from catalog.scan import episodes_with_files
+        from catalog.services.scan import episodes_with_files
 
         ctx.with_files = episodes_with_files(store)
     return ctx
@@ -137,8 +137,8 @@ def select(
 
     With `newest_first_limit`, only the first that many in the default order are needed.
     """
-    from catalog import query
     from catalog.cli.episodes import resolve_shows
+    from catalog.core import query
 
     q = query.from_args(terms, now=now())
     flags: list[str] = []
@@ -239,14 +239,14 @@ def list_(
     ] = None,
     no_pager: Annotated[bool, typer.Option("--no-pager", help="Never use a pager.")] = False,
 ) -> None:
-    from catalog import query, records
+    from catalog.core import flatten, query
 
     chosen = [n for n, on in (("--json", as_json), ("--jsonl", jsonl), ("--csv", as_csv),
                               ("--ids", ids), ("--format", fmt is not None)) if on]  # fmt: skip
     if len(chosen) > 1:
         raise UsageError(f"choose one output format, not {' and '.join(chosen)}")
     if fmt is not None:
-        records.check_template(fmt)
+        flatten.check_template(fmt)
     keys = query.parse_sort(sort or [])
     settings = get_settings(ctx)
     store = open_store(settings)
@@ -275,11 +275,11 @@ def list_(
         return
     titles = qctx.show_titles
     if as_csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=records.COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(sys.stdout, fieldnames=flatten.COLUMNS, lineterminator="\n")
         writer.writeheader()
         for ep in episodes:
-            row = records.episode_row(ep, titles.get(ep["show_id"], ""))
-            writer.writerow({k: records.csv_safe(v) for k, v in row.items()})
+            row = flatten.episode_row(ep, titles.get(ep["show_id"], ""))
+            writer.writerow({k: flatten.csv_safe(v) for k, v in row.items()})
         return
     if ids:
         sys.stdout.write("".join(ep["id"] + "\n" for ep in episodes))
@@ -287,7 +287,7 @@ def list_(
     if fmt is not None:
         for ep in episodes:
             sys.stdout.write(
-                records.render_template(fmt, records.episode_row(ep, titles.get(ep["show_id"], "")))
+                flatten.render_template(fmt, flatten.episode_row(ep, titles.get(ep["show_id"], "")))
                 + "\n"
             )
         return
@@ -341,7 +341,7 @@ def show_(
     if as_json:
         emit_json(ep)
         return
-    from catalog.scan import files_of
+    from catalog.services.scan import files_of
 
     summary = store.get("summaries", ep["summary_id"]) if ep.get("summary_id") else None
     files = files_of(store, ep["id"])
@@ -385,7 +385,8 @@ def stats_(
     top: Annotated[int, typer.Option(min=1, help="How many guests and hosts to show.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
-    from catalog import stats, ui
+    from catalog import ui
+    from catalog.core import stats
 
     settings = get_settings(ctx)
     store = open_store(settings)

@@ -17,12 +17,12 @@ import typer
 from typer.core import TyperGroup
 
 from catalog import __version__
-from catalog.errors import CatalogError, UsageError
+from catalog.core.errors import CatalogError, UsageError
 
 if TYPE_CHECKING:  # rich and the store are imported lazily, by the code that uses them
     from rich.console import Console
 
-    from catalog.backend import Store
+    from catalog.store import Store
 
 
 class CatalogGroup(TyperGroup):
@@ -174,7 +174,7 @@ def get_settings(ctx: typer.Context) -> Settings:
 
 def open_store(settings: Settings, *, hint: bool = True) -> Store:
     """The catalog the settings name; a large TinyDB catalog gets a one-line hint to migrate."""
-    from catalog import backend
+    from catalog import store as backend
 
     store = backend.open_store(settings.db, settings.backend)
     if hint and store.backend == "tinydb":
@@ -279,7 +279,7 @@ def review_loop(
 def emit_json(data: Any) -> None:
     """JSON on stdout: UTF-8 text, with the C1 controls and bidi/format marks escaped as
     \\uXXXX (JSON itself escapes the C0 controls), so a terminal never acts on them."""
-    from catalog.normalize import UNSAFE_BEYOND_C0
+    from catalog.core.normalize import UNSAFE_BEYOND_C0
 
     text = json.dumps(data, ensure_ascii=False, indent=2)
     text = UNSAFE_BEYOND_C0.sub(lambda m: json.dumps(m.group())[1:-1], text)

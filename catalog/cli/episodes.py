@@ -22,10 +22,10 @@ from catalog.cli.common import (
     progress_bar,
     user_errors,
 )
-from catalog.errors import NotFoundError
+from catalog.core.errors import NotFoundError
 
 if TYPE_CHECKING:
-    from catalog.backend import Store
+    from catalog.store import Store
 
 
 def _run_ingest(settings: Settings, job: Callable[..., Any], as_json: bool) -> None:
@@ -64,8 +64,8 @@ def ingest(
     Every source is reported (new / updated / unchanged / absent / warnings); one bad
     source never stops the others, but makes the exit code 1.
     """
-    from catalog import pipeline
-    from catalog.fetch import FetchSettings
+    from catalog.services import ingest as pipeline
+    from catalog.sources.fetch import FetchSettings
 
     settings = get_settings(ctx)
     store = open_store(settings)
@@ -93,8 +93,8 @@ def refresh(
     max_mb: MaxMB = 50,
 ) -> None:
     """Re-ingest every known show from its feed (conditional GET: unchanged feeds cost little)."""
-    from catalog import pipeline
-    from catalog.fetch import FetchSettings
+    from catalog.services import ingest as pipeline
+    from catalog.sources.fetch import FetchSettings
 
     settings = get_settings(ctx)
     store = open_store(settings)
@@ -136,7 +136,7 @@ def shows(
 
 
 def resolve_shows(store: Store, refs: list[str]) -> frozenset[str]:
-    from catalog.normalize import fold
+    from catalog.core.normalize import fold
 
     all_shows = store.shows()
     ids: set[str] = set()

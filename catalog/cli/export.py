@@ -22,10 +22,10 @@ from catalog.cli.common import (
     open_store,
     user_errors,
 )
-from catalog.errors import ExportError, NotFoundError, UsageError
+from catalog.core.errors import ExportError, NotFoundError, UsageError
 
 if TYPE_CHECKING:
-    from catalog.backend import Store
+    from catalog.store import Store
 
 curate_app = typer.Typer(
     help="Curated shows: saved definitions exported as podcast feeds.",
@@ -73,8 +73,8 @@ def _fields(values: dict[str, Any]) -> dict[str, Any]:
 
 def _check(definition: dict[str, Any]) -> None:
     """Refuse a definition a podcast app would reject, naming the field."""
+    from catalog.core.normalize import clean_line
     from catalog.export.rss import is_http, parse_category
-    from catalog.normalize import clean_line
 
     missing = [f for f in ("title", "description", "link", "feed_url", "image", "category")
                if not clean_line(definition.get(f))]  # fmt: skip
@@ -100,7 +100,7 @@ def _check(definition: dict[str, Any]) -> None:
     except ValueError as exc:
         raise UsageError(f"--category: {exc}") from None
     if definition.get("query"):
-        from catalog import query
+        from catalog.core import query
 
         query.parse(definition["query"], now=now())
 
@@ -120,7 +120,7 @@ def _get(store: Store, name: str) -> dict[str, Any]:
 
 def episodes_of(store: Store, definition: dict[str, Any]) -> list[dict[str, Any]]:
     """Pinned episodes in their order, then those the query selects, newest first."""
-    from catalog import query
+    from catalog.core import query
 
     pinned = []
     for ep_id in definition.get("pinned") or []:
@@ -305,8 +305,8 @@ def write_output(settings: Settings, output: str, data: bytes) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    from catalog.errors import StoreError
-    from catalog.store import atomic_write_bytes
+    from catalog.core.errors import StoreError
+    from catalog.store.tiny import atomic_write_bytes
 
     try:
         atomic_write_bytes(Path(output).expanduser(), data)
@@ -417,7 +417,8 @@ def _records_cmd(fmt: str) -> Callable[..., None]:
 def _export_records(ctx: typer.Context, fmt: str, terms: list[str], output: str) -> None:
     import io
 
-    from catalog.export import markdown, opml, records
+    from catalog.core import dump
+    from catalog.export import markdown, opml
 
     settings = get_settings(ctx)
     store = open_store(settings)
@@ -430,14 +431,14 @@ def _export_records(ctx: typer.Context, fmt: str, terms: list[str], output: str)
     buf = io.StringIO(newline="")
     if fmt in {"json", "jsonl"}:  # the whole catalog: a backup of every table
         whole = not terms
-        (records.write_json if fmt == "json" else records.write_jsonl)(
+        (dump.write_json if fmt == "json" else dump.write_jsonl)(
             buf, shows, episodes, summaries,
             people=store.all("people") if whole else None,
             curated=store.all("curated") if whole else None,
             rest={t: store.all(t) for t in ("decisions", "files")} if whole else None,
         )  # fmt: skip
     elif fmt == "csv":
-        records.write_csv(buf, episodes, qctx.show_titles)
+        dump.write_csv(buf, episodes, qctx.show_titles)
     elif fmt == "opml":
         skipped = opml.write_opml(buf, shows, store.all("curated"))
         for title in skipped:

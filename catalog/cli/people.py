@@ -19,11 +19,11 @@ from catalog.cli.common import (
     open_store,
     user_errors,
 )
-from catalog.errors import CatalogError, NotFoundError, UsageError
+from catalog.core.errors import CatalogError, NotFoundError, UsageError
 
 if TYPE_CHECKING:
-    from catalog.backend import Store
-    from catalog.registry import Person
+    from catalog.core.registry import Person
+    from catalog.store import Store
 
 
 class ListByDefault(TyperGroup):
@@ -53,7 +53,7 @@ Name = Annotated[
 def _everyone(
     store: Store, *, with_appearances: bool = False, episodes: list[dict[str, Any]] | None = None
 ) -> dict[str, Person]:
-    from catalog import registry
+    from catalog.core import registry
 
     titles = {s["id"]: s.get("title") or "" for s in store.shows()}
     if episodes is None:  # the credits are enough, unless appearances are listed
@@ -64,7 +64,7 @@ def _everyone(
 
 def resolve_one(people: dict[str, Person], name: str) -> Person:
     """One person for a name, or a one-line error listing candidates or suggestions."""
-    from catalog import registry
+    from catalog.core import registry
 
     found = registry.resolve(name, people)
     if found.person is not None:
@@ -99,9 +99,10 @@ def list_people(
     as_json: JsonFlag = False,
 ) -> None:
     """People credited across all shows, with their roles, shows and first/last appearance."""
-    from catalog import registry, ui
+    from catalog import ui
     from catalog.cli.episodes import resolve_shows
-    from catalog.normalize import fold
+    from catalog.core import registry
+    from catalog.core.normalize import fold
 
     if sort not in {"appearances", "name", "first", "last"}:
         raise UsageError(f"cannot sort people by {sort!r}: appearances, name, first or last")
@@ -133,8 +134,9 @@ def list_people(
 
 
 def _profile(ctx: typer.Context, name: str, as_json: bool) -> None:
-    from catalog import registry, ui
-    from catalog.normalize import person_key
+    from catalog import ui
+    from catalog.core import registry
+    from catalog.core.normalize import person_key
 
     settings = get_settings(ctx)
     store = open_store(settings)
@@ -208,8 +210,8 @@ def review(
     time: accept (a manual credit in that role, as `credit add`), reject (as `credit
     remove`: prose never credits them on that episode again), skip or quit. Decisions survive
     re-ingests and go to `catalog match log` (`catalog match undo` takes one back)."""
-    from catalog import creditreview
     from catalog.cli.browse import select
+    from catalog.services import creditreview
 
     settings = get_settings(ctx)
     store = open_store(settings)
@@ -232,8 +234,9 @@ def _review_interactive(settings: Any, store: Store, queue: list[dict[str, Any]]
     from rich.markup import escape
     from rich.prompt import Prompt
 
-    from catalog import creditreview, ui
+    from catalog import ui
     from catalog.cli.common import now
+    from catalog.services import creditreview
 
     console = settings.out
     counts = {"accepted": 0, "rejected": 0, "skipped": 0}
@@ -261,7 +264,7 @@ def _review_interactive(settings: Any, store: Store, queue: list[dict[str, Any]]
 def rekey(ctx: typer.Context) -> None:
     """Re-key a catalog made by an older version's name rules (nicknames in quotes and
     honorifics are now one person with the plain name): run once after upgrading."""
-    from catalog import rekey as rk
+    from catalog.services import rekey as rk
 
     settings = get_settings(ctx)
     counts = rk.rekey_store(open_store(settings))
@@ -284,8 +287,8 @@ def _doc(store: Store, person: Person) -> dict[str, Any]:
 def merge(ctx: typer.Context, first: Name, second: Name) -> None:
     """Make SECOND the same person as FIRST: its spelling becomes an alias and every credit
     follows. Survives re-ingests; `people split SECOND` undoes it."""
-    from catalog import derive
-    from catalog.normalize import person_key
+    from catalog.core.normalize import person_key
+    from catalog.services import derive
 
     settings = get_settings(ctx)
     store = open_store(settings)
@@ -312,7 +315,7 @@ def merge(ctx: typer.Context, first: Name, second: Name) -> None:
 @user_errors
 def split(ctx: typer.Context, name: Name) -> None:
     """Undo a merge: NAME (an alias) becomes a person of its own again."""
-    from catalog.normalize import person_key
+    from catalog.core.normalize import person_key
 
     settings = get_settings(ctx)
     store = open_store(settings)
@@ -355,8 +358,8 @@ def rename(
 ) -> None:
     """Change how a person's name is shown (the old spelling stays as an alias). A name that
     is already someone else's is refused with the `people merge` that makes them one."""
-    from catalog import registry
-    from catalog.normalize import clean_line
+    from catalog.core import registry
+    from catalog.core.normalize import clean_line
 
     settings = get_settings(ctx)
     store = open_store(settings)
@@ -402,8 +405,8 @@ def credit_add(
     website: Annotated[str | None, typer.Option(help="Their web site.")] = None,
 ) -> None:
     """Credit someone on an episode by hand (a suggested credit of theirs becomes a credit)."""
-    from catalog import creditreview
-    from catalog.normalize import clean_line
+    from catalog.core.normalize import clean_line
+    from catalog.services import creditreview
 
     name = clean_line(name)
     if not name:
@@ -424,7 +427,7 @@ def credit_remove(
 ) -> None:
     """Take a credit off an episode (whatever its source, or a suggested one); kept across
     re-ingests: prose never credits them on that episode again."""
-    from catalog import creditreview
+    from catalog.services import creditreview
 
     def change(inputs: dict[str, Any], ep: dict[str, Any], store: Store) -> None:
         creditreview.remove(inputs, ep, name, store.all("people"))
@@ -433,7 +436,7 @@ def credit_remove(
 
 
 def _change_credits(ctx: typer.Context, ref: str, change: Any, done: str) -> None:
-    from catalog import derive
+    from catalog.services import derive
 
     settings = get_settings(ctx)
     store = open_store(settings)

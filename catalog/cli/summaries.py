@@ -18,7 +18,7 @@ from catalog.cli.common import (
     review_loop,
     user_errors,
 )
-from catalog.errors import NotFoundError, UsageError
+from catalog.core.errors import NotFoundError, UsageError
 
 summaries_app = typer.Typer(
     help="Scraped episode pages: import, list, show.", no_args_is_help=True, rich_markup_mode=None
@@ -41,7 +41,7 @@ STATES = ("auto", "accepted", "manual", "review", "unmatched", "rejected")
 
 
 def _thresholds(auto: float, review: float) -> Any:
-    from catalog.match import Thresholds
+    from catalog.core.match import Thresholds
 
     if review > auto:
         raise UsageError(f"--review {review} is above --auto {auto}")
@@ -80,8 +80,8 @@ def import_(
     Matches scoring at least --auto are accepted; those from --review up wait in
     `catalog match review`; the rest stay unmatched.
     """
-    from catalog import review as rv
     from catalog import ui
+    from catalog.services import summaries as rv
 
     settings = get_settings(ctx)
     store = open_store(settings)
@@ -146,8 +146,8 @@ def show_summary(
     as_json: JsonFlag = False,
 ) -> None:
     """Show one summary: dates, match, candidates, credits, mentions and text."""
-    from catalog import review as rv
     from catalog import ui
+    from catalog.services import summaries as rv
 
     settings = get_settings(ctx)
     store = open_store(settings)
@@ -183,8 +183,8 @@ def run(
 
     Decisions made by a person (accepted, set, rejected) are left alone.
     """
-    from catalog import review as rv
     from catalog import ui
+    from catalog.services import summaries as rv
 
     settings = get_settings(ctx)
     store = open_store(settings)
@@ -224,9 +224,10 @@ def review_queue(
     (q). Every decision is logged (`catalog match log`) and can be undone (`catalog match
     undo`).
     """
-    from catalog import filereview, ui
-    from catalog import review as rv
+    from catalog import ui
     from catalog.cli import audio as audio_cli
+    from catalog.services import filereview
+    from catalog.services import summaries as rv
 
     settings = get_settings(ctx)
     store = open_store(settings)
@@ -269,9 +270,9 @@ def review_queue(
 def _interactive(settings: Settings, store: Any, queue: list[dict[str, Any]]) -> bool:
     from rich.table import Table
 
-    from catalog import match as mt
-    from catalog import review as rv
     from catalog import ui
+    from catalog.core import match as mt
+    from catalog.services import summaries as rv
 
     console = settings.out
 
@@ -342,11 +343,11 @@ def undo(
     ] = None,
 ) -> None:
     """Undo a match decision, restoring what it replaced."""
-    from catalog import review as rv
     from catalog import ui
+    from catalog.services import undo as undo_mod
 
     settings = get_settings(ctx)
-    entry = rv.undo(open_store(settings), decision, now=now())
+    entry = undo_mod.undo(open_store(settings), decision, now=now())
     settings.out.print(
         ui.safe(
             f"{entry['reason']}: "
@@ -378,8 +379,9 @@ def set_(
     ],
 ) -> None:
     """Match a summary (or an audio file) to an episode by hand; logged like any decision."""
-    from catalog import filereview, ui
-    from catalog import review as rv
+    from catalog import ui
+    from catalog.services import filereview
+    from catalog.services import summaries as rv
 
     settings = get_settings(ctx)
     store = open_store(settings)
@@ -418,8 +420,8 @@ def clear(
     ],
 ) -> None:
     """Detach the summary matched to an episode; logged, and undoable."""
-    from catalog import review as rv
     from catalog import ui
+    from catalog.services import summaries as rv
 
     settings = get_settings(ctx)
     store = open_store(settings)

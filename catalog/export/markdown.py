@@ -12,8 +12,7 @@ from collections.abc import Iterable, Mapping, Set
 from typing import Any, TextIO
 from urllib.parse import quote, urlsplit
 
-from catalog.normalize import HOST_ROLES, clean_block, clean_line
-from catalog.ui import fmt_duration
+from catalog.core.normalize import HOST_ROLES, clean_block, clean_line, fmt_duration
 
 # Characters with a meaning anywhere in a line (CommonMark, GFM tables/strikethrough,
 # GitHub math): escaped with a backslash, which CommonMark allows before any ASCII

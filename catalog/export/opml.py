@@ -15,7 +15,7 @@ from email.utils import format_datetime
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-from catalog.normalize import clean_line
+from catalog.core.normalize import clean_line
 
 DEFAULT_TITLE = "catalog subscriptions"
 CURATED_FOLDER = "Curated"

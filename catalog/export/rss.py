@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from catalog.normalize import HOST_ROLES, UNSAFE, clean_block, clean_line, html_to_text
+from catalog.core.normalize import HOST_ROLES, UNSAFE, clean_block, clean_line, html_to_text
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"

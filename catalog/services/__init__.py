@@ -1,0 +1,1 @@
+"""Orchestration: ingest, summaries and matching, decisions, scans, tagging."""

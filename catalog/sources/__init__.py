@@ -1,0 +1,1 @@
+"""Where data comes from: fetching, feeds (feedparser and lxml), audio files."""

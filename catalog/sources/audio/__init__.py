@@ -1,0 +1,1 @@
+"""Audio files: mutagen's tags and chapters."""

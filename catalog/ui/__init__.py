@@ -1,0 +1,545 @@
+"""Rich renderables built from structured results; nothing here prints.
+
+Every untrusted string (titles, names, descriptions, URLs, errors quoting them) goes through
+`safe()`, which strips control and bidi characters and wraps the result in `Text`, so that
+`[bold]x[/]`, `[link=file:///etc/passwd]` or an ANSI escape in a feed prints literally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from catalog.core.normalize import fmt_duration
+from catalog.ui.text import (
+    STATE_STYLE,
+    assemble,
+    error_text,
+    fit_widths,
+    fitted_table,
+    fmt_date,
+    safe,
+    safe_block,
+    short_source,
+)
+
+__all__ = [
+    "STATE_STYLE",
+    "assemble",
+    "error_text",
+    "fit_widths",
+    "fitted_table",
+    "fmt_date",
+    "fmt_duration",
+    "safe",
+    "safe_block",
+    "short_source",
+]  # and the renderables below
+
+CAST = ("host", "co-host", "guest host")
+
+
+def names(credits: Iterable[dict[str, Any]], roles: Sequence[str]) -> str:
+    """Comma-separated names of the credits with one of `roles`."""
+    seen: list[str] = []
+    for credit in credits:
+        if credit.get("role") in roles and credit.get("name") not in seen:
+            seen.append(credit["name"])
+    return ", ".join(seen)
+
+
+def episode_table(
+    episodes: Sequence[dict[str, Any]], shows: dict[str, dict[str, Any]], width: int = 80
+) -> RenderableType:
+    """The episode listing (date, show, title, length, hosts, guests, summary matched, id) in
+    `width` cells.
+
+    Titles are truncated before any column is dropped.
+    """
+    rows = []
+    for ep in episodes:
+        credits = ep.get("credits") or []
+        title = safe(ep.get("title") or "(untitled)")
+        if ep.get("absent_since"):
+            title.append(" (gone from feed)", style="dim")
+        rows.append(
+            (
+                fmt_date(ep.get("published")),
+                safe(shows.get(ep.get("show_id") or "", {}).get("title")),
+                title,
+                fmt_duration(ep.get("duration")),
+                safe(names(credits, CAST)),
+                safe(names(credits, ("guest",))),
+                Text("✓", style="green") if ep.get("summary_id") else "",
+                ep["id"][:8],
+            )
+        )
+    # "sum": a scraped summary page is matched to the episode.
+    headers = ("date", "show", "title", "length", "hosts", "guests", "sum", "id")
+    limits = ((10, 10), (6, 20), (10, 10_000), (7, 7), (7, 20), (8, 26), (3, 3), (8, 8))
+    return fitted_table(
+        headers,
+        rows,
+        limits,
+        grow=2,
+        width=width,
+        right=("length",),
+        styles={"date": "cyan", "id": "dim"},
+    )
+
+
+def _field_rows(pairs: Iterable[tuple[str, object]]) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, value in pairs:
+        if value in (None, "", [], {}):
+            continue
+        grid.add_row(label, value if isinstance(value, Text) else safe(value))
+    return grid
+
+
+def _credit_rows(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*(safe(value) for value in row))
+    return table
+
+
+def _sources(c: dict[str, Any]) -> str:
+    return ", ".join(c.get("sources") or [c.get("source") or ""])
+
+
+def credits_table(credits: Sequence[dict[str, Any]]) -> Table:
+    """Credits: name, role, what we know about them, website, and where that came from."""
+    return _credit_rows(
+        ("name", "role", "about", "website", "source"),
+        (
+            (c.get("name"), c.get("role"),
+             c.get("bio") or ("" if c.get("group") in (None, "", "cast") else c["group"]),
+             c.get("href"), _sources(c))
+            for c in credits
+        ),
+    )  # fmt: skip
+
+
+def suggested_table(credits: Sequence[dict[str, Any]]) -> Table:
+    """Suggested credits: name, role, confidence, what we know, and why they were suggested."""
+    return _credit_rows(
+        ("name", "role", "confidence", "about", "source"),
+        (
+            (c.get("name"), f"{c.get('role') or 'guest'}?",
+             f"{float(c.get('confidence') or 0):.2f}", c.get("bio"),
+             _sources(c) + (f" ({c['evidence']})" if c.get("evidence") else ""))
+            for c in credits
+        ),
+    )  # fmt: skip
+
+
+def suggestion_panel(item: dict[str, Any], n: int, total: int) -> Panel:
+    """One suggested credit under review: the episode, the person, role, confidence, bio,
+    and the evidence and sentence it was read from."""
+    rows = _field_rows([
+        ("show", item.get("show")),
+        ("episode", f"{(item.get('published') or '')[:10]}  {item.get('title') or ''}".strip()),
+        ("id", item["episode_id"][:8]),
+        ("person", item.get("name")),
+        ("role", item.get("role")),
+        ("confidence", f"{float(item.get('confidence') or 0):.2f}"),
+        ("bio", item.get("bio")),
+        ("website", item.get("href")),
+        ("evidence", item.get("evidence")),
+        ("source", ", ".join(s for s in item.get("sources") or [] if s)),
+    ])  # fmt: skip
+    parts: list[RenderableType] = [rows]
+    if item.get("sentence"):
+        parts += [Text(""), safe_block(item["sentence"], style="italic")]
+    return Panel(Group(*parts), title=Text(f"suggested credit {n} of {total}", style="bold"),
+                 title_align="left", box=box.ROUNDED)  # fmt: skip
+
+
+def episode_panel(
+    ep: dict[str, Any],
+    show: dict[str, Any] | None,
+    summary: dict[str, Any] | None = None,
+    files: Sequence[dict[str, Any]] = (),
+) -> Panel:
+    """Every stored field of one episode, credits and local audio files included."""
+    enclosures = ep.get("enclosures") or []
+    enc_text = Text()
+    for n, enc in enumerate(enclosures):
+        if n:
+            enc_text.append("\n")
+        enc_text.append_text(safe(enc.get("url")))
+        extra = ", ".join(str(x) for x in (enc.get("type"), enc.get("length")) if x)
+        if extra:
+            enc_text.append(" ")
+            enc_text.append_text(
+                safe(f"({extra} bytes)" if enc.get("length") else f"({extra})", style="dim")
+            )
+    transcripts = Text("\n").join(
+        safe(" ".join(str(v) for v in (t.get("url"), t.get("type"), t.get("language")) if v))
+        for t in ep.get("transcripts") or []
+    )
+    chapters = ep.get("chapters") or {}
+    rows = _field_rows(
+        [
+            ("id", ep.get("id")),
+            ("show", (show or {}).get("title")),
+            ("published", ep.get("published")),
+            ("duration", fmt_duration(ep.get("duration"))),
+            ("guid", ep.get("guid")),
+            ("link", ep.get("link")),
+            ("enclosure", enc_text if enclosures else None),
+            ("image", ep.get("image")),
+            ("explicit", {True: "yes", False: "no"}.get(ep.get("explicit"))),  # type: ignore[arg-type]
+            ("season", ep.get("season")),
+            ("episode", ep.get("episode")),
+            ("type", ep.get("episode_type")),
+            ("author", ep.get("author")),
+            ("keywords", ", ".join(ep.get("keywords") or [])),
+            ("transcripts", transcripts if ep.get("transcripts") else None),
+            ("chapters", chapters.get("url")),
+            ("mentions", ", ".join(ep.get("mentions") or [])),
+            ("topics", ", ".join(ep.get("topics") or [])),
+            ("summary", _summary_line(summary)),
+            ("first seen", ep.get("first_seen")),
+            ("updated", ep.get("updated_at")),
+            ("gone from feed", ep.get("absent_since")),
+        ]
+    )
+    parts: list[RenderableType] = [rows]
+    if ep.get("credits"):
+        parts += [Text(""), Text("credits", style="bold"), credits_table(ep["credits"])]
+    if ep.get("suggested_credits"):
+        parts += [Text(""), Text.assemble(("suggested", "bold yellow"),
+                                          ("  not counted until accepted: catalog people review",
+                                           "dim")),
+                  suggested_table(ep["suggested_credits"])]  # fmt: skip
+    if files:
+        from catalog.ui.audio import files_table
+
+        parts += [Text(""), Text("files", style="bold"), files_table(files)]
+    if ep.get("description"):
+        parts += [Text(""), safe_block(ep["description"])]
+    return Panel(
+        Group(*parts),
+        title=safe(ep.get("title") or "(untitled)", style="bold"),
+        title_align="left",
+        box=box.ROUNDED,
+    )
+
+
+def _summary_line(summary: dict[str, Any] | None) -> Text | None:
+    if not summary:
+        return None
+    line = safe(f"{summary['id'][:8]} {summary.get('title') or ''}")
+    score = f" {summary['score']:.2f}" if summary.get("score") is not None else ""
+    line.append(f" ({summary.get('state')}{score})", style="dim")
+    return line
+
+
+def shows_table(
+    shows: Sequence[dict[str, Any]], stats: dict[str, dict[str, Any]], width: int = 80
+) -> RenderableType:
+    """Shows with episode counts, first/last dates, and the last refresh status."""
+    rows = []
+    for show in shows:
+        st = stats.get(show["id"], {})
+        status = safe(show.get("status") or "")
+        if show.get("last_error"):
+            status = Text.assemble(status, ": ", safe(show["last_error"]))
+            status.stylize("red")
+        rows.append(
+            (
+                safe(show.get("title") or show.get("feed_url")),
+                str(st.get("episodes", 0)),
+                fmt_date(st.get("first")),
+                fmt_date(st.get("last")),
+                status,
+                fmt_date(show.get("last_checked")),
+                show["id"],
+            )
+        )
+    headers = ("show", "episodes", "first", "last", "status", "checked", "id")
+    limits = ((8, 10_000), (8, 8), (10, 10), (10, 10), (6, 60), (10, 10), (10, 10))
+    return fitted_table(
+        headers, rows, limits, grow=0, width=width, right=("episodes",), styles={"id": "dim"}
+    )
+
+
+_STATUS_STYLE = {
+    "ok": "green",
+    "not-modified": "cyan",
+    "gone": "yellow",
+    "error": "red",
+    "opml": "blue",
+}
+
+
+def report_table(rows: Sequence[Any], width: int = 80) -> RenderableType:
+    """The per-source ingest report: one row per source with counts and status."""
+    cells = []
+    for row in rows:
+        label = row.status if row.status != "not-modified" else "unchanged (304)"
+        cells.append(
+            (
+                safe(short_source(row.source)),
+                safe(row.show_title),
+                str(row.new),
+                str(row.updated),
+                str(row.unchanged),
+                str(row.absent),
+                str(len(row.warnings)),
+                Text(label, style=_STATUS_STYLE.get(row.status, "")),
+            )
+        )
+    headers = ("source", "show", "new", "updated", "same", "absent", "warn", "status")
+    limits = ((12, 60), (10, 10_000), (3, 6), (7, 7), (4, 6), (6, 6), (4, 4), (6, 15))
+    numbers = ("new", "updated", "same", "absent", "warn")
+    return fitted_table(headers, cells, limits, grow=1, width=width, right=numbers)
+
+
+def report_notes(rows: Sequence[Any]) -> list[Text]:
+    """The warnings and errors of a report, one line each, naming their source."""
+    notes: list[Text] = []
+    for row in rows:
+        for warning in row.warnings:
+            notes.append(
+                Text.assemble(("warning: ", "yellow"), safe(row.source), ": ", safe(warning))
+            )
+        if row.error:
+            notes.append(Text.assemble(("error: ", "red"), safe(row.error)))
+    return notes
+
+
+# -- summaries and matching ---------------------------------------------------------------
+def page_report_table(rows: Sequence[Any], width: int = 80) -> RenderableType:
+    """The per-page import report: page, title, match state, episode, score, guests."""
+    cells = []
+    for row in rows:
+        label = row.status if row.status != "new" else (row.state or "")
+        cells.append((
+            safe(short_source(row.source)), safe(row.title), Text(label, style=STATE_STYLE.get(
+                row.state or "", "red" if row.status == "error" else "")),
+            (row.episode_id or "")[:8], f"{row.score:.2f}" if row.score is not None else "",
+            safe(", ".join(row.guests)),
+        ))  # fmt: skip
+    headers = ("page", "title", "match", "episode", "score", "guests")
+    limits = ((12, 40), (12, 10_000), (6, 10), (8, 8), (5, 5), (8, 30))
+    return fitted_table(headers, cells, limits, grow=1, width=width, right=("score",))
+
+
+def summaries_table(docs: Sequence[dict[str, Any]], width: int = 80) -> RenderableType:
+    """Summaries with their match state and best score."""
+    cells = [
+        (doc["id"][:8], safe(doc.get("title") or "(untitled)"),
+         Text(doc.get("state") or "", style=STATE_STYLE.get(doc.get("state") or "", "")),
+         (doc.get("episode_id") or doc.get("suggested") or "")[:8],
+         f"{doc['score']:.2f}" if doc.get("score") is not None else "",
+         safe(names(doc.get("credits") or [], ("guest",))))
+        for doc in docs
+    ]  # fmt: skip
+    headers = ("id", "title", "state", "episode", "score", "guests")
+    limits = ((8, 8), (12, 10_000), (6, 9), (8, 8), (5, 5), (8, 30))
+    return fitted_table(headers, cells, limits, grow=1, width=width, right=("score",))
+
+
+def _reasons(reasons: dict[str, Any]) -> str:
+    parts = [f"{k} {v:.2f}" for k, v in reasons.items() if isinstance(v, float)]
+    return ", ".join(parts + list(reasons.get("notes") or []))
+
+
+def candidates_table(
+    candidates: Sequence[dict[str, Any]],
+    episodes: dict[str, dict[str, Any]],
+    shows: dict[str, dict[str, Any]],
+    width: int = 80,
+) -> RenderableType:
+    """Numbered candidate episodes for a summary, with scores and the reasons behind them."""
+    cells = []
+    for n, cand in enumerate(candidates, 1):
+        ep = episodes.get(cand["episode_id"], {})
+        cells.append(
+            (
+                str(n),
+                f"{cand['score']:.2f}",
+                fmt_date(ep.get("published")),
+                safe(shows.get(ep.get("show_id") or "", {}).get("title")),
+                safe(ep.get("title") or cand["episode_id"]),
+                safe(_reasons(cand["reasons"])),
+            )
+        )
+    headers = ("#", "score", "date", "show", "title", "why")
+    limits = ((2, 2), (5, 5), (10, 10), (6, 16), (12, 10_000), (8, 40))
+    return fitted_table(headers, cells, limits, grow=4, width=width, right=("score",))
+
+
+def summary_panel(
+    doc: dict[str, Any], episode: dict[str, Any] | None = None, body_chars: int | None = None
+) -> Panel:
+    """One summary: dates, state, credits, mentions, topics and its text."""
+    body = doc.get("body") or ""
+    if body_chars is not None and len(body) > body_chars:
+        body = body[:body_chars].rsplit(" ", 1)[0] + " …"
+    rows = _field_rows(
+        [
+            ("id", doc.get("id")),
+            ("page", doc.get("path")),
+            ("show", doc.get("show")),
+            ("scraped", doc.get("scraped_at")),
+            ("aired", doc.get("air_date")),
+            ("state", doc.get("state")),
+            ("episode", (episode or {}).get("title") or doc.get("episode_id")),
+            ("score", f"{doc['score']:.2f}" if doc.get("score") is not None else None),
+            ("why", _reasons(doc.get("reasons") or {})),
+            ("mentions", ", ".join(doc.get("mentions") or [])),
+            ("topics", ", ".join(doc.get("topics") or [])),
+        ]
+    )
+    parts: list[RenderableType] = [rows]
+    if doc.get("credits"):
+        parts += [Text(""), credits_table(doc["credits"])]
+    if body:
+        parts += [Text(""), safe_block(body)]
+    return Panel(
+        Group(*parts),
+        title=safe(doc.get("title") or "(untitled)", style="bold"),
+        title_align="left",
+        box=box.ROUNDED,
+    )
+
+
+def decisions_table(entries: Sequence[dict[str, Any]], width: int = 80) -> RenderableType:
+    """The match log: when, what, which summary (or audio file) and episode, and why."""
+    cells = [
+        (e["id"], str(e.get("time") or "")[:16].replace("T", " "),
+         e["action"] + (" (undone)" if e.get("undone") else ""),
+         (e.get("summary_id") or e.get("file_id") or "")[:8],
+         (e.get("episode_id") or "")[:8], safe(e.get("summary_title") or e.get("title")),
+         safe(e.get("reason")))
+        for e in entries
+    ]  # fmt: skip
+    headers = ("#", "time", "action", "item", "episode", "title", "reason")
+    limits = ((2, 6), (16, 16), (6, 17), (8, 8), (8, 8), (10, 10_000), (8, 50))
+    return fitted_table(headers, cells, limits, grow=5, width=width)
+
+
+def _bars(title: str, counts: dict[str, int], width: int, limit: int = 12) -> Table:
+    """A small horizontal bar chart: label, count, bar."""
+    table = Table(title=title, title_justify="left", box=None, show_header=False,
+                  pad_edge=False, title_style="bold")  # fmt: skip
+    table.add_column(no_wrap=True, overflow="ellipsis", max_width=max(12, width // 3))
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(no_wrap=True)
+    items = list(counts.items())[:limit]
+    peak = max((n for _, n in items), default=1) or 1
+    room = max(10, width - width // 3 - 12)
+    for label, n in items:
+        table.add_row(safe(label), str(n), Text("█" * max(1, round(n / peak * room)), style="cyan"))
+    return table
+
+
+def stats_view(stats: dict[str, Any], width: int = 80) -> RenderableType:
+    """The `stats` screen: totals, bars by show and year, top people, summaries."""
+    total = stats["duration_total"]
+    head = _field_rows([
+        ("episodes", str(stats["episodes"])),
+        ("total length", fmt_duration(total) if stats["with_duration"] else "unknown"),
+        ("mean length", fmt_duration(stats["duration_mean"])),
+        ("summaries", f"{stats['summaries']['matched']} of {stats['summaries']['total']} "
+                      "matched" if stats["summaries"]["total"] else "none imported"),
+    ])  # fmt: skip
+    people = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    people.add_column("top guests", overflow="ellipsis", no_wrap=True)
+    people.add_column("#", justify="right")
+    people.add_column("top hosts", overflow="ellipsis", no_wrap=True)
+    people.add_column("#", justify="right")
+    guests, hosts = stats["top_guests"], stats["top_hosts"]
+    for i in range(max(len(guests), len(hosts))):
+        g = guests[i] if i < len(guests) else {"name": "", "episodes": ""}
+        h = hosts[i] if i < len(hosts) else {"name": "", "episodes": ""}
+        people.add_row(safe(g["name"]), str(g["episodes"]), safe(h["name"]), str(h["episodes"]))
+    parts: list[RenderableType] = [
+        head, Text(""), _bars("episodes by show", stats["shows"], width), Text(""),
+        _bars("episodes by year", stats["years"], width, limit=40),
+    ]  # fmt: skip
+    if guests or hosts:
+        parts += [Text(""), people]
+    return Group(*parts)
+
+
+def curated_panel(doc: dict[str, Any]) -> Panel:
+    """A curated show's definition."""
+    rows = _field_rows([
+        ("name", doc.get("name")), ("feed url", doc.get("feed_url")), ("link", doc.get("link")),
+        ("image", doc.get("image")), ("author", doc.get("author")),
+        ("owner", doc.get("owner_email")), ("language", doc.get("language")),
+        ("category", doc.get("category")),
+        ("explicit", {True: "yes", False: "no"}.get(doc.get("explicit"))),  # type: ignore[arg-type]
+        ("locked", {True: "yes", False: "no"}.get(doc.get("locked"))),  # type: ignore[arg-type]
+        ("query", doc.get("query")), ("pinned", ", ".join(i[:8] for i in doc.get("pinned") or [])),
+        ("description", doc.get("description")),
+    ])  # fmt: skip
+    return Panel(
+        rows,
+        title=safe(doc.get("title") or doc.get("name"), style="bold"),
+        title_align="left",
+        box=box.ROUNDED,
+    )
+
+
+def _roles(roles: dict[str, int]) -> str:
+    return ", ".join(f"{role} {n}" for role, n in sorted(roles.items(), key=lambda r: -r[1]))
+
+
+def people_table(people: Sequence[Any], width: int = 80) -> RenderableType:
+    """People: name, roles with counts, shows, first and last appearance."""
+    cells = [
+        (safe(p.name), safe(_roles(p.roles)),
+         safe(", ".join(t for t, _n in p.shows.most_common(3))),
+         fmt_date(p.first), fmt_date(p.last))
+        for p in people
+    ]  # fmt: skip
+    headers = ("name", "roles", "shows", "first", "last")
+    limits = ((10, 30), (8, 30), (10, 10_000), (10, 10), (10, 10))
+    return fitted_table(headers, cells, limits, grow=2, width=width)
+
+
+def person_view(
+    person: Any,
+    appearances: Sequence[dict[str, Any]],
+    show_titles: dict[str, str],
+    partners: Any,
+    regular: Sequence[str],
+    width: int = 80,
+) -> RenderableType:
+    """A person's profile panel, every appearance in date order, and who they appear with."""
+    rows = _field_rows([
+        ("name", person.name), ("also", ", ".join(person.aliases)), ("about", person.bio),
+        ("website", person.href), ("roles", _roles(person.roles)),
+        ("regular on", ", ".join(regular)),
+        ("appeared with", ", ".join(f"{n} ({c})" for n, c in partners.most_common(5))),
+        ("first", fmt_date(person.first)), ("last", fmt_date(person.last)),
+    ])  # fmt: skip
+    cells = [
+        (fmt_date(a["episode"].get("published")),
+         safe(show_titles.get(a["episode"].get("show_id") or "", "")),
+         safe(a["episode"].get("title")), safe(a["role"]), a["episode"]["id"][:8])
+        for a in appearances
+    ]  # fmt: skip
+    headers = ("date", "show", "title", "role", "id")
+    limits = ((10, 10), (6, 24), (12, 10_000), (4, 10), (8, 8))
+    table = fitted_table(headers, cells, limits, grow=2, width=width)
+    return Group(
+        Panel(rows, title=safe(person.name, style="bold"), title_align="left", box=box.ROUNDED),
+        table,
+    )

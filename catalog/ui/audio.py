@@ -1,0 +1,155 @@
+"""Rich renderables for audio files (scan report, files of an episode, tag diffs, a file in
+the review queue); nothing here prints. Every tag value is untrusted and goes through
+`ui.text.safe` (Text, never markup).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from catalog.core.normalize import fmt_duration
+from catalog.ui.text import STATE_STYLE, fitted_table, safe, safe_block, short_source
+
+_STATUS_STYLE = {
+    "new": "green",
+    "changed": "cyan",
+    "moved": "cyan",
+    "missing": "yellow",
+    "error": "red",
+    "unchanged": "dim",
+}
+
+
+def fmt_bitrate(bps: object) -> str:
+    """Bits per second as kbit/s.
+
+    >>> fmt_bitrate(128000), fmt_bitrate(None)
+    ('128 kbit/s', '')
+    """
+    if not isinstance(bps, int | float) or isinstance(bps, bool) or bps <= 0:
+        return ""
+    return f"{round(bps / 1000)} kbit/s"
+
+
+def files_table(files: Sequence[Mapping[str, Any]]) -> RenderableType:
+    """The audio files of an episode: path, length, codec, bitrate, chapters, match state."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for col in ("file", "length", "codec", "bitrate", "chapters", "match"):
+        table.add_column(col, overflow="fold", justify="right" if col == "length" else "left")
+    for doc in files:
+        info = doc.get("info") or {}
+        state = Text(doc.get("state") or "", style=STATE_STYLE.get(doc.get("state") or "", ""))
+        if doc.get("score") is not None:
+            state.append(f" {doc['score']:.2f}", style="dim")
+        path = safe(doc.get("path"))
+        if doc.get("missing"):
+            path.append(" (missing)", style="yellow")
+        table.add_row(
+            path,
+            fmt_duration(info.get("duration")),
+            safe(info.get("codec")),
+            fmt_bitrate(info.get("bitrate")),
+            str(len(info.get("chapters") or [])) or "",
+            state,
+        )
+    return table
+
+
+def scan_table(rows: Sequence[Any], width: int = 80) -> RenderableType:
+    """The per-file scan report: file, what happened, where it went, score, title."""
+    cells = []
+    for row in rows:
+        where = row.outcome or ""
+        cells.append(
+            (
+                safe(short_source(row.path)),
+                Text(row.status, style=_STATUS_STYLE.get(row.status, "")),
+                Text(where, style=STATE_STYLE.get(row.state or "", "")),
+                (row.episode_id or "")[:8],
+                f"{row.score:.2f}" if row.score is not None else "",
+                safe(row.title),
+            )
+        )
+    headers = ("file", "status", "outcome", "episode", "score", "title")
+    limits = ((12, 40), (6, 9), (8, 8), (8, 8), (5, 5), (12, 10_000))
+    return fitted_table(headers, cells, limits, grow=5, width=width, right=("score",))
+
+
+def scan_summary(counts: Mapping[str, int], total: int, new_episodes: int, new_shows: int) -> Text:
+    """One line: how many files, read, attached, local, waiting for review, missing, errors."""
+    parts = [f"{total} files"]
+    for key, label in (
+        ("new", "new"),
+        ("changed", "changed"),
+        ("moved", "moved"),
+        ("unchanged", "unchanged (not read)"),
+        ("attached", "attached"),
+        ("local", "local-only"),
+        ("review", "waiting for review"),
+        ("missing", "missing"),
+        ("error", "unreadable"),
+    ):
+        if counts.get(key):
+            parts.append(f"{counts[key]} {label}")
+    if new_episodes or new_shows:
+        parts.append(f"{new_episodes} new local episodes in {new_shows} new local shows")
+    return Text(", ".join(parts))
+
+
+def _value(value: object) -> str:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    text = str(value or "")
+    return text if len(text) <= 70 else text[:69] + "…"
+
+
+def tag_diff(path: str, changes: Mapping[str, tuple[Any, Any]]) -> Group:
+    """A file's tag changes, one field a line: old → new."""
+    lines: list[RenderableType] = [safe(path, style="bold")]
+    for name, (old, new) in changes.items():
+        line = Text(f"  {name}: ")
+        line.append_text(safe(_value(old) or "(none)", style="red" if old else "dim"))
+        line.append(" → ")
+        line.append_text(safe(_value(new), style="green"))
+        lines.append(line)
+    return Group(*lines)
+
+
+def file_panel(doc: Mapping[str, Any]) -> Panel:
+    """An audio file in the review queue: its tags and stream, and why it is waiting."""
+    info = doc.get("info") or {}
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    pairs = [
+        ("id", doc.get("id")),
+        ("file", doc.get("path")),
+        ("artist", info.get("artist")),
+        ("album", info.get("album")),
+        ("date", info.get("date")),
+        ("length", fmt_duration(info.get("duration"))),
+        ("codec", info.get("codec")),
+        ("guid", info.get("episode_guid")),
+        ("state", doc.get("state")),
+        ("score", f"{doc['score']:.2f}" if doc.get("score") is not None else None),
+    ]
+    for label, value in pairs:
+        if value not in (None, ""):
+            grid.add_row(label, safe(value))
+    parts: list[RenderableType] = [grid]
+    text = info.get("comment") or info.get("description")
+    if text:
+        parts += [Text(""), safe_block(str(text)[:600])]
+    return Panel(
+        Group(*parts),
+        title=safe(info.get("title") or doc.get("path"), style="bold"),
+        title_align="left",
+        box=box.ROUNDED,
+    )

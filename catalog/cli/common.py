@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from typer.core import TyperGroup
 
 from catalog import __version__
 from catalog.core.errors import CatalogError, UsageError
@@ -25,24 +24,12 @@ if TYPE_CHECKING:  # rich and the store are imported lazily, by the code that us
     from catalog.store import Store
 
 
-class CatalogGroup(TyperGroup):
-    """The root command: before parsing, its parameters and every command's get the
-    pydantic-free conversion of plain values (catalog.cli.coercion)."""
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        from catalog.cli import coercion
-
-        coercion.install(self, ctx)
-        return super().parse_args(ctx, args)
-
-
 app = typer.Typer(
-    cls=CatalogGroup,
     name="catalog",
     help="An offline catalog of podcast and radio episodes and the people on them.",
     no_args_is_help=True,
     # Plain (click) help and usage errors: typer's rich help imports rich.markdown, markdown_it,
-    # rich.traceback, pygments… (~85 ms, more than the rest of `catalog --help` together).
+    # rich.traceback, pygments… (slower than the rest of `catalog --help`: bench/startup_bench.py).
     # Every sub-app sets it too (typer takes it per Typer instance).
     rich_markup_mode=None,
     pretty_exceptions_show_locals=False,
@@ -155,6 +142,7 @@ def user_errors(fn: F) -> F:
             err.print(Text.assemble(("error: ", "bold red"), safe(str(exc))), soft_wrap=True)
             raise typer.Exit(2 if isinstance(exc, UsageError) else 1) from None
 
+    wrapper.__catalog_boundary__ = True  # type: ignore[attr-defined]  # tests/test_cli_surface.py
     return wrapper  # type: ignore[return-value]
 
 
@@ -162,7 +150,8 @@ def resolve_annotations(fn: Callable[..., Any]) -> None:
     """Evaluate a command's annotations once, at import. Under `from __future__ import
     annotations` they are strings, which typer evaluates four times per command on every run
     while it builds the command tree (`inspect.signature(eval_str=True)` and `get_type_hints`,
-    twice each): ~8 ms (10%) of `catalog --help`. A name not defined yet is left to typer."""
+    twice each): a good part of `catalog --help` (bench/startup_bench.py). A name not defined
+    yet is left to typer."""
     with contextlib.suppress(NameError):
         fn.__annotations__ = typing.get_type_hints(fn, include_extras=True)
 
@@ -194,7 +183,7 @@ def open_store(settings: Settings, *, hint: bool = True) -> Store:
 
 def find_episode(store: Store, ref: str) -> dict[str, Any]:
     """An episode by id or unique id prefix, as `pipeline.find_episode` finds it, but without
-    importing the ingest pipeline (feedparser, lxml, the fetcher: ~70 ms)."""
+    importing the ingest pipeline (feedparser, lxml, the fetcher)."""
     return store.find("episodes", ref)
 
 

@@ -10,9 +10,9 @@ must be older than the page. Candidates come from an inverted index of title and
 plus a date window, never a full cross product; among episodes tied on shared words, the
 title similarity picks which are scored.
 
-Sized for 10,000 summaries against 100,000 episodes in well under 30 s on a 2-core machine
-(bench/match_bench.py): all of a summary's candidates are scored in one batch (`_values`),
-and only the best few get their reasons spelled out.
+Sized for 10,000 summaries against 100,000 episodes (bench/match_bench.py has the target):
+all of a summary's candidates are scored in one batch (`_values`), and only the best few get
+their reasons spelled out.
 """
 
 from __future__ import annotations
@@ -291,7 +291,7 @@ def _word_set(folded: str) -> set[str]:
 def _gc_paused() -> Iterator[None]:
     """Building the index allocates ~10 objects per episode and no reference cycles; the
     collector would otherwise re-scan the growing index (and the caller's episodes) many times
-    over: half of the build time for 100,000 episodes."""
+    over (bench/match_bench.py measures the build)."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -164,7 +164,7 @@ class TinyStore:
     @functools.cached_property
     def _lock(self) -> filelock.BaseFileLock:
         """The inter-process lock, made by the first transaction (importing filelock costs
-        ~25 ms of a read-only command's start-up)."""
+        much of a read-only command's start-up)."""
         import filelock
 
         return filelock.FileLock(str(self.path) + ".lock")

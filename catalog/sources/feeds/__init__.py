@@ -230,7 +230,7 @@ def parse_feed(
         if read is not None:
             channel, entries = read
             return RawFeed(channel, entries, [] if entries else ["the feed has no episodes"])
-    import feedparser  # here: ~70 ms to import, and only the slow path needs it
+    import feedparser  # here: slow to import, and only the slow path needs it
 
     result = feedparser.parse(
         io.BytesIO(data),

@@ -25,13 +25,8 @@ from conftest import CATALOG_NAME, FEEDS, ROOT, SHARED, Cli
 from lxml import etree
 from lxml import html as lxml_html
 
-from catalog.export.rss import (
-    APPLE_CATEGORIES,
-    build_rss,
-    parse_category,
-    podcast_guid,
-    sanitize_html,
-)
+from catalog.core.curated import APPLE_CATEGORIES, parse_category
+from catalog.export.rss import build_rss, podcast_guid, sanitize_html
 
 VALIDATOR = SHARED / "tools" / "validate_podcast_rss.py"
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"

@@ -186,43 +186,6 @@ def tag_(
 
 
 # -- the review queue (`catalog match review` calls these) ------------------------------------
-def review_batch(
-    settings: Settings,
-    store: Any,
-    queue: list[dict[str, Any]],
-    *,
-    yes: bool,
-    dry_run: bool,
-    minimum: float,
-) -> None:
-    """`match review --yes/--dry-run` over the files: accept suggestions from `minimum` up."""
-    from catalog import ui
-    from catalog.core import audiomatch
-    from catalog.services import filereview
-
-    for doc in queue:
-        ok = doc.get("suggested") and (doc.get("score") or 0) >= minimum
-        verb = "accept" if ok else "leave"
-        settings.out.print(
-            ui.assemble(
-                (f"{verb:6} ", "green" if ok else "yellow"),
-                "file ",
-                doc["id"][:8],
-                " ",
-                ui.safe(audiomatch.file_title(doc["info"])),
-                f"  ({doc.get('score') or 0:.2f})",
-            )
-        )
-        if ok and yes and not dry_run:
-            filereview.decide(
-                store,
-                doc["id"],
-                "accept",
-                now=now(),
-                reason=f"--yes at score {doc.get('score') or 0:.2f} >= {minimum}",
-            )
-
-
 def review_interactive(
     settings: Settings,
     store: Any,

@@ -22,10 +22,9 @@ from catalog.cli.common import (
     progress_bar,
     user_errors,
 )
-from catalog.core.errors import NotFoundError
 
 if TYPE_CHECKING:
-    from catalog.store import Store
+    pass
 
 
 def _run_ingest(settings: Settings, job: Callable[..., Any], as_json: bool) -> None:
@@ -133,18 +132,3 @@ def shows(
         settings.err.print("no shows yet: add some with `catalog ingest FEED`")
         return
     settings.out.print(ui.shows_table(all_shows, stats, settings.out.width))
-
-
-def resolve_shows(store: Store, refs: list[str]) -> frozenset[str]:
-    from catalog.core.normalize import fold
-
-    all_shows = store.shows()
-    ids: set[str] = set()
-    for ref in refs:
-        exact = [s["id"] for s in all_shows if s["id"] == ref or s["id"].startswith(ref)]
-        by_title = [s["id"] for s in all_shows if fold(ref) in fold(s.get("title") or "")]
-        hits = exact or by_title
-        if not hits:
-            raise NotFoundError(f"no show matches {ref!r} (see `catalog shows`)")
-        ids.update(hits)
-    return frozenset(ids)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import inspect
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +12,7 @@ import typer
 
 from catalog.cli.browse import QueryCommand, select
 from catalog.cli.common import (
+    F,
     JsonFlag,
     Settings,
     app,
@@ -22,7 +23,7 @@ from catalog.cli.common import (
     open_store,
     user_errors,
 )
-from catalog.core.errors import ExportError, NotFoundError, UsageError
+from catalog.core.errors import ExportError, UsageError
 
 if TYPE_CHECKING:
     from catalog.store import Store
@@ -41,8 +42,6 @@ export_app = typer.Typer(
 app.add_typer(curate_app, name="curate")
 app.add_typer(export_app, name="export")
 
-FIELDS = ("title", "description", "link", "feed_url", "image", "author", "owner_email",
-          "language", "category", "explicit", "locked", "query")  # fmt: skip
 Title = Annotated[str | None, typer.Option(help="The feed's title.")]
 Description = Annotated[str | None, typer.Option(help="What the show is about.")]
 Link = Annotated[str | None, typer.Option(help="The show's web page (http/https).")]
@@ -67,134 +66,74 @@ QueryOpt = Annotated[
 Output = Annotated[str, typer.Option("-o", "--output", help="File to write, or - for stdout.")]
 
 
-def _fields(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if k in FIELDS and v is not None}
+CURATED_OPTIONS: list[tuple[str, Any]] = [
+    ("title", Title), ("description", Description), ("link", Link), ("feed_url", FeedUrl),
+    ("image", Image), ("author", Author), ("owner_email", OwnerEmail), ("language", Language),
+    ("category", Category), ("explicit", Explicit), ("locked", Locked), ("query", QueryOpt),
+]  # fmt: skip
 
 
-def _check(definition: dict[str, Any]) -> None:
-    """Refuse a definition a podcast app would reject, naming the field."""
-    from catalog.core.normalize import clean_line
-    from catalog.export.rss import is_http, parse_category
+def curated_options(*, skip: tuple[str, ...] = (), **defaults: Any) -> Callable[[F], F]:
+    """Give a command the curated-show options (declared once, above) as keyword parameters
+    after its own: `def create(ctx, name, **values)` receives them in `values`."""
 
-    missing = [f for f in ("title", "description", "link", "feed_url", "image", "category")
-               if not clean_line(definition.get(f))]  # fmt: skip
-    if missing:
-        raise UsageError(
-            f"curated show {definition['name']!r} needs "
-            + ", ".join("--" + f.replace("_", "-") for f in missing)
-        )
-    for key in ("link", "feed_url", "image"):
-        if not is_http(definition[key]):
-            raise UsageError(
-                f"--{key.replace('_', '-')} must be an http(s) URL, not {definition[key]!r}"
-            )
-    if not re.search(r"\.(jpe?g|png)$", urlpath(definition["image"]), re.I):
-        raise UsageError("--image must end in .jpg or .png (Apple's artwork rule)")
-    if not re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", definition.get("language") or "en"):
-        raise UsageError(f"--language {definition['language']!r} is not an ISO 639 code")
-    email = definition.get("owner_email")
-    if email and not re.fullmatch(r"[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>()]+", email):
-        raise UsageError(f"--owner-email {definition['owner_email']!r} is not an e-mail address")
-    try:
-        parse_category(definition["category"])
-    except ValueError as exc:
-        raise UsageError(f"--category: {exc}") from None
-    if definition.get("query"):
-        from catalog.core import query
+    def decorate(fn: F) -> F:
+        sig = inspect.signature(fn, eval_str=True)
+        own = [p for p in sig.parameters.values() if p.kind is not p.VAR_KEYWORD]
+        extra = [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
+                              default=defaults.get(name), annotation=annotation)
+            for name, annotation in CURATED_OPTIONS if name not in skip
+        ]  # fmt: skip
+        fn.__signature__ = sig.replace(parameters=own + extra)  # type: ignore[attr-defined]
+        return fn
 
-        query.parse(definition["query"], now=now())
-
-
-def urlpath(url: str) -> str:
-    from urllib.parse import urlsplit
-
-    return urlsplit(url).path
-
-
-def _get(store: Store, name: str) -> dict[str, Any]:
-    doc = store.get("curated", name)
-    if doc is None:
-        raise NotFoundError(f"no curated show {name!r} (see `catalog curate list`)")
-    return doc
+    return decorate
 
 
 def episodes_of(store: Store, definition: dict[str, Any]) -> list[dict[str, Any]]:
-    """Pinned episodes in their order, then those the query selects, newest first."""
-    from catalog.core import query
+    from catalog.services import curated
 
-    pinned = []
-    for ep_id in definition.get("pinned") or []:
-        ep = store.get("episodes", ep_id)
-        if ep is not None:
-            pinned.append(ep)
-    found: list[dict[str, Any]] = []
-    if definition.get("query"):
-        hits, _ctx = select(store, query.tokenize(definition["query"]))
-        found = query.newest_first(hits)
-    ids = {e["id"] for e in pinned}
-    return pinned + [e for e in found if e["id"] not in ids]
+    return curated.episodes_of(store, definition, now=now())
+
+
+def curated_get(store: Store, name: str) -> dict[str, Any]:
+    from catalog.services import curated
+
+    return curated.get(store, name)
 
 
 @curate_app.command("create")
 @user_errors
+@curated_options(language="en", explicit=False)
 def create(
     ctx: typer.Context,
     name: Annotated[
         str, typer.Argument(help="A short name for the definition.", show_default=False)
     ],
-    title: Title = None,
-    description: Description = None,
-    link: Link = None,
-    feed_url: FeedUrl = None,
-    image: Image = None,
-    author: Author = None,
-    owner_email: OwnerEmail = None,
-    language: Language = "en",
-    category: Category = None,
-    explicit: Explicit = False,
-    locked: Locked = None,
-    query: QueryOpt = None,
+    **values: Any,
 ) -> None:
     """Save a curated show: its feed's details and which episodes it carries."""
+    from catalog.services import curated
+
     settings = get_settings(ctx)
-    store = open_store(settings)
-    if not re.fullmatch(r"[\w.-]{1,64}", name):
-        raise UsageError(f"curated show name {name!r}: use letters, digits, '-', '_' or '.'")
-    with store.transaction():
-        if store.get("curated", name) is not None:
-            raise UsageError(f"curated show {name!r} exists; change it with `curate edit`")
-        doc = {"id": name, "name": name, "pinned": [], **_fields(locals())}
-        _check(doc)
-        store.put("curated", [doc])
+    curated.create(open_store(settings), name, values, now=now())
     settings.out.print(f"created curated show {name}")
 
 
 @curate_app.command("edit")
 @user_errors
+@curated_options()
 def edit(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The curated show.", show_default=False)],
-    title: Title = None,
-    description: Description = None,
-    link: Link = None,
-    feed_url: FeedUrl = None,
-    image: Image = None,
-    author: Author = None,
-    owner_email: OwnerEmail = None,
-    language: Language = None,
-    category: Category = None,
-    explicit: Explicit = None,
-    locked: Locked = None,
-    query: QueryOpt = None,
+    **values: Any,
 ) -> None:
     """Change fields of a curated show (those not given stay as they are)."""
+    from catalog.services import curated
+
     settings = get_settings(ctx)
-    store = open_store(settings)
-    with store.transaction():
-        doc = _get(store, name)
-        doc.update(_fields(locals()))
-        _check(doc)
-        store.put("curated", [doc])
+    curated.edit(open_store(settings), name, values, now=now())
     settings.out.print(f"updated curated show {name}")
 
 
@@ -202,7 +141,7 @@ def _pin(ctx: typer.Context, name: str, refs: list[str], change: Callable[..., N
     settings = get_settings(ctx)
     store = open_store(settings)
     with store.transaction():
-        doc = _get(store, name)
+        doc = curated_get(store, name)
         ids = [find_episode(store, ref)["id"] for ref in refs]
         change(doc["pinned"], ids)
         store.put("curated", [doc])
@@ -255,7 +194,7 @@ def show(
 
     settings = get_settings(ctx)
     store = open_store(settings)
-    doc = _get(store, name)
+    doc = curated_get(store, name)
     episodes = episodes_of(store, doc)
     if as_json:
         emit_json(dict(doc, episodes=[e["id"] for e in episodes]))
@@ -293,7 +232,7 @@ def delete(
     settings = get_settings(ctx)
     store = open_store(settings)
     with store.transaction():
-        _get(store, name)
+        curated_get(store, name)
         store.delete("curated", [name])
     settings.out.print(f"deleted curated show {name}")
 
@@ -327,6 +266,7 @@ def _report_skipped(settings: Settings, skipped: list[dict[str, Any]]) -> None:
 
 @export_app.command("rss", cls=QueryCommand)
 @user_errors
+@curated_options(skip=("query",))
 def export_rss(
     ctx: typer.Context,
     target: Annotated[
@@ -337,29 +277,21 @@ def export_rss(
         ),
     ],
     output: Output = "-",
-    title: Title = None,
-    description: Description = None,
-    link: Link = None,
-    feed_url: FeedUrl = None,
-    image: Image = None,
-    author: Author = None,
-    owner_email: OwnerEmail = None,
-    language: Language = None,
-    category: Category = None,
-    explicit: Explicit = None,
-    locked: Locked = None,
+    **values: Any,
 ) -> None:
     """A curated show (or a one-off query) as a podcast RSS feed with host and guest credits.
 
     Episodes without an http(s) enclosure cannot be carried: they are reported and left out.
     """
+    from catalog.core.curated import check
     from catalog.export import rss
+    from catalog.services import curated
 
     settings = get_settings(ctx)
     store = open_store(settings)
-    one_off = _fields(locals())
+    one_off = curated.fields(values)
     if len(target) == 1 and store.get("curated", target[0]) is not None:
-        definition = dict(_get(store, target[0]), **one_off)
+        definition = dict(curated.get(store, target[0]), **one_off)
     else:
         if not one_off.get("title"):
             raise UsageError(
@@ -369,7 +301,7 @@ def export_rss(
             )
         definition = {"name": "one-off", "pinned": [], "query": " ".join(target),
                       "language": "en", **one_off}  # fmt: skip
-    _check(definition)
+    check(definition, now=now())
     episodes = episodes_of(store, definition)
     if not episodes:
         raise ExportError(f"{definition['name']}: no episodes to export")

@@ -100,9 +100,9 @@ def list_people(
 ) -> None:
     """People credited across all shows, with their roles, shows and first/last appearance."""
     from catalog import ui
-    from catalog.cli.episodes import resolve_shows
     from catalog.core import registry
     from catalog.core.normalize import fold
+    from catalog.services.selection import resolve_shows
 
     if sort not in {"appearances", "name", "first", "last"}:
         raise UsageError(f"cannot sort people by {sort!r}: appearances, name, first or last")

@@ -51,7 +51,7 @@ def _thresholds(auto: float, review: float) -> Any:
 def _show_ids(settings: Settings, shows: list[str] | None) -> set[str] | None:
     if not shows:
         return None
-    from catalog.cli.episodes import resolve_shows
+    from catalog.services.selection import resolve_shows
 
     return set(resolve_shows(open_store(settings), shows))
 
@@ -237,29 +237,11 @@ def review_queue(
         settings.err.print("nothing to review")
         return
     if yes or dry_run:
-        from rich.text import Text
+        from catalog.services import review
 
-        for doc in queue:
-            ok = doc.get("suggested") and (doc.get("score") or 0) >= minimum
-            verb = "accept" if ok else "leave"
-            settings.out.print(
-                Text.assemble(
-                    (f"{verb:6} ", "green" if ok else "yellow"),
-                    doc["id"][:8],
-                    " ",
-                    ui.safe(doc.get("title")),
-                    f"  ({doc.get('score') or 0:.2f})",
-                )
-            )
-            if ok and yes and not dry_run:
-                rv.decide(
-                    store,
-                    doc["id"],
-                    "accept",
-                    now=now(),
-                    reason=f"--yes at score {doc.get('score') or 0:.2f} >= {minimum}",
-                )
-        audio_cli.review_batch(settings, store, files, yes=yes, dry_run=dry_run, minimum=minimum)
+        rows = review.batch_accept(store, minimum=minimum, now=now(), apply=yes and not dry_run)
+        for row in rows:
+            settings.out.print(ui.batch_line(row))
         if dry_run:
             settings.err.print("dry run: nothing changed")
         return

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from catalog.core.curated import is_http, parse_category
 from catalog.core.normalize import HOST_ROLES, UNSAFE, clean_block, clean_line, html_to_text
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -32,75 +33,6 @@ MIME_BY_EXT = {".mp3": "audio/mpeg", ".m4a": "audio/x-m4a", ".mp4": "video/mp4",
                ".m4v": "video/x-m4v", ".mov": "video/quicktime", ".pdf": "application/pdf",
                ".aac": "audio/aac", ".ogg": "audio/ogg", ".opus": "audio/opus"}  # fmt: skip
 ALLOWED_TAGS = {"p", "ol", "ul", "li", "a", "b", "i", "strong", "em", "br"}
-
-# Apple Podcasts categories and subcategories.
-APPLE_CATEGORIES: dict[str, set[str]] = {
-    "Arts": {"Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts"},
-    "Business": {"Careers", "Entrepreneurship", "Investing", "Management", "Marketing",
-                 "Non-Profit"},
-    "Comedy": {"Comedy Interviews", "Improv", "Stand-Up"},
-    "Education": {"Courses", "How To", "Language Learning", "Self-Improvement"},
-    "Fiction": {"Comedy Fiction", "Drama", "Science Fiction"},
-    "Government": set(),
-    "History": set(),
-    "Health & Fitness": {"Alternative Health", "Fitness", "Medicine", "Mental Health",
-                         "Nutrition", "Sexuality"},
-    "Kids & Family": {"Education for Kids", "Parenting", "Pets & Animals", "Stories for Kids"},
-    "Leisure": {"Animation & Manga", "Automotive", "Aviation", "Crafts", "Games", "Hobbies",
-                "Home & Garden", "Video Games"},
-    "Music": {"Music Commentary", "Music History", "Music Interviews"},
-    "News": {"Business News", "Daily News", "Entertainment News", "News Commentary",
-             "Politics", "Sports News", "Tech News"},
-    "Religion & Spirituality": {"Buddhism", "Christianity", "Hinduism", "Islam", "Judaism",
-                                "Religion", "Spirituality"},
-    "Science": {"Astronomy", "Chemistry", "Earth Sciences", "Life Sciences", "Mathematics",
-                "Natural Sciences", "Nature", "Physics", "Social Sciences"},
-    "Society & Culture": {"Documentary", "Personal Journals", "Philosophy", "Places & Travel",
-                          "Relationships"},
-    "Sports": {"Baseball", "Basketball", "Cricket", "Fantasy Sports", "Football", "Golf",
-               "Hockey", "Rugby", "Running", "Soccer", "Swimming", "Tennis", "Volleyball",
-               "Wilderness", "Wrestling"},
-    "Technology": set(),
-    "True Crime": set(),
-    "TV & Film": {"After Shows", "Film History", "Film Interviews", "Film Reviews",
-                  "TV Reviews"},
-}  # fmt: skip
-
-
-def parse_category(text: str) -> tuple[str, str | None]:
-    """'News/Politics' or 'News > Politics' → ('News', 'Politics'), checked against Apple's list.
-
-    >>> parse_category("news > politics")
-    ('News', 'Politics')
-    """
-    parts = [p.strip() for p in text.replace(">", "/").split("/") if p.strip()]
-    if not parts or len(parts) > 2:
-        raise ValueError(f"bad category {text!r}: use 'Category' or 'Category/Subcategory'")
-    top = next((c for c in APPLE_CATEGORIES if c.lower() == parts[0].lower()), None)
-    if top is None:
-        raise ValueError(
-            f"{parts[0]!r} is not an Apple Podcasts category ({', '.join(APPLE_CATEGORIES)})"
-        )
-    if len(parts) == 1:
-        return top, None
-    sub = next((s for s in APPLE_CATEGORIES[top] if s.lower() == parts[1].lower()), None)
-    if sub is None:
-        raise ValueError(
-            f"{parts[1]!r} is not a subcategory of {top!r} "
-            f"({', '.join(sorted(APPLE_CATEGORIES[top])) or 'none'})"
-        )
-    return top, sub
-
-
-def is_http(url: object) -> bool:
-    """An absolute http(s) URL."""
-    if not isinstance(url, str) or not url or re.search(r"\s", url):
-        return False
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme in {"http", "https"} and bool(parts.netloc)
 
 
 def podcast_guid(feed_url: str) -> str:

@@ -322,6 +322,16 @@ def report_notes(rows: Sequence[Any]) -> list[Text]:
 
 
 # -- summaries and matching ---------------------------------------------------------------
+def batch_line(row: Any) -> Text:
+    """One line of `match review --yes/--dry-run`: accept or leave, the item, its score."""
+    verb = "accept" if row.accept else "leave"
+    return assemble(
+        (f"{verb:6} ", "green" if row.accept else "yellow"),
+        "file " if row.kind == "file" else "",
+        row.id[:8], " ", safe(row.title), f"  ({row.score:.2f})",
+    )  # fmt: skip
+
+
 def page_report_table(rows: Sequence[Any], width: int = 80) -> RenderableType:
     """The per-page import report: page, title, match state, episode, score, guests."""
     cells = []

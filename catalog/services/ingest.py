@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from catalog.core import normalize, people
 from catalog.core.errors import CatalogError, FeedError
@@ -54,7 +54,7 @@ class SourceReport:
     """The outcome of one source: counts, warnings, and an error if it failed."""
 
     source: str
-    status: str = "ok"  # ok | not-modified | gone | error | opml
+    status: Literal["ok", "not-modified", "gone", "error", "opml", "restore"] = "ok"
     show_id: str | None = None
     show_title: str | None = None
     new: int = 0

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from catalog.core.errors import TagError
 from catalog.core.normalize import datetime_to_iso
@@ -43,7 +43,7 @@ class FileReport:
     """The outcome of one file: read or not, and where it went."""
 
     path: str
-    status: str = "new"  # new | changed | moved | unchanged | missing | error
+    status: Literal["new", "changed", "moved", "unchanged", "missing", "error"] = "new"
     outcome: str | None = None  # attached | local | review | kept
     file_id: str | None = None
     episode_id: str | None = None

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from catalog.core import match, pages, people
 from catalog.core.errors import CatalogError, NotFoundError, SummaryError, UsageError
@@ -27,7 +27,7 @@ class PageReport:
     """The outcome of importing one page."""
 
     source: str
-    status: str = "new"  # new | unchanged | error
+    status: Literal["new", "unchanged", "error"] = "new"
     summary_id: str | None = None
     title: str | None = None
     state: str | None = None

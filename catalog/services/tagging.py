@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from catalog.core import audiomatch
 from catalog.core.errors import TagError
@@ -26,7 +26,7 @@ class TagPlan:
     path: str
     episode_id: str
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-    status: str = "planned"  # planned | same | written | error
+    status: Literal["planned", "same", "written", "error"] = "planned"
     error: str | None = None
 
     def as_dict(self) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import zlib
 from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
+from typing import Literal
 
 from catalog import __version__
 from catalog.core.errors import FetchError
@@ -45,7 +46,7 @@ class FetchResult:
     """
 
     location: str
-    status: str
+    status: Literal["ok", "not-modified", "gone"]
     data: bytes = b""
     final_url: str | None = None
     permanent_url: str | None = None

@@ -15,8 +15,9 @@ furniture and the show's name are gone (`<h1>` or `og:title` on an HTML page).
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from catalog.core.normalize import clean_block, clean_line, html_to_text, title_key
@@ -42,6 +43,7 @@ _GLUED_FURNITURE = re.compile(
 )
 _PROSE_WORDS = 14  # a line of at least this many words ending a sentence is the lead, not a head
 _LABEL_WORDS = 8  # a show label or furniture line is at most this long
+_TOP_CHARS = 4000  # the top of a page, where the labels `header_labels` counts stand
 _PROMO = re.compile(
     r"\b(?:sign up|subscribe|newsletter|telegram|facebook|twitter|instagram|social media|"
     r"follow (?:us|the show)|email us|drop us a line|send us an email|messenger channel|"
@@ -144,16 +146,19 @@ def _is_prose(line: str) -> bool:
     )
 
 
-def _lines(text: str) -> list[str]:
+def _lines(text: str) -> Iterator[str]:
+    """The page's non-empty lines, cleaned, with furniture glued to a neighbour split off."""
     text = _GLUED_FURNITURE.sub(r"\1\n", text.replace("\r", "\n"))
-    return [line for raw in text.split("\n") if (line := clean_line(fix_glued(raw)))]
+    for raw in text.split("\n"):
+        if line := clean_line(fix_glued(raw)):
+            yield line
 
 
 def header_labels(text: str) -> list[str]:
     """The short lines at the top of a text page (keys), before its first paragraph: what
     `common_labels` counts across a batch of pages."""
     out: list[str] = []
-    for line in _lines(text)[:12]:
+    for line in itertools.islice(_lines(text[:_TOP_CHARS]), 12):
         if _is_prose(line):
             break
         if len(line.split()) <= _LABEL_WORDS and parse_clock(line) is None:
@@ -202,9 +207,10 @@ def parse_page(
         if low == _ANCHOR:
             anchor = len(content) if anchor is None else anchor
             continue
-        key = title_key(line)
-        if low in _FURNITURE or low.startswith("community standards") or key in furniture:
-            if in_header and key in furniture and not _FURNITURE.issuperset({low}):
+        if low in _FURNITURE or low.startswith("community standards"):
+            continue
+        if title_key(line) in furniture:  # the batch's label (a show not in the catalog)
+            if in_header:
                 before_title.append(line)
             continue
         if _PROMO.search(line) and len(line) < 300:

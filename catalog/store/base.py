@@ -39,83 +39,64 @@ class Store(Protocol):
 
     def all(self, table: str) -> list[dict[str, Any]]:
         """Every document of a table."""
-        ...
 
     def scan(self, table: str) -> list[dict[str, Any]]:
         """Every document of a table, not copied: READ-ONLY (for commands that only look)."""
-        ...
 
     def has(self, table: str, doc_id: str) -> bool:
         """Whether the table holds a document with this id."""
-        ...
 
     def get(self, table: str, doc_id: str) -> dict[str, Any] | None:
         """The document with this id, or None."""
-        ...
 
     def find(self, table: str, ref: str) -> dict[str, Any]:
         """The document with this id or unique id prefix; NotFoundError/UsageError if none
         or several."""
-        ...
 
     def ids(self, table: str) -> list[str]:
         """The ids of a table's documents."""
-        ...
 
     def count(self, table: str) -> int:
         """How many documents a table holds."""
-        ...
 
     def shows(self) -> list[dict[str, Any]]:
         """Every show."""
-        ...
 
     def episodes(self, show_id: str | None = None) -> list[dict[str, Any]]:
         """Every episode, or a show's."""
-        ...
 
     def show_episodes(self, show_id: str) -> list[dict[str, Any]]:
         """A show's episodes, not copied: READ-ONLY (what a re-ingest merges into)."""
-        ...
 
     def guid_owners(self, guids: set[str]) -> dict[str, int]:
         """For each show id, how many of these item guids its episodes carry."""
-        ...
 
     def show_stats(self) -> dict[str, dict[str, Any]]:
         """Per show id: the number of episodes and the first and last publication dates."""
-        ...
 
     def credited_episodes(self) -> list[dict[str, Any]]:
         """The episodes with credits, not copied: READ-ONLY (what the people registry reads)."""
-        ...
 
     def select_episodes(
         self, plan: Plan | None, keep: Predicate, *, newest_first_limit: int | None = None
     ) -> list[dict[str, Any]]:
         """The episodes a query selects: `plan` narrows them in the store where it can,
         `keep` decides; with `newest_first_limit`, only that many newest are needed."""
-        ...
 
     def episodes_with_people(self, keys: set[str]) -> list[dict[str, Any]]:
         """Copies of the episodes with a credit whose person key is one of `keys`."""
-        ...
 
     def transaction(self) -> contextlib.AbstractContextManager[Any]:
         """All-or-nothing: every write inside is stored, or none is."""
-        ...
 
     def put(self, table: str, docs: Iterable[dict[str, Any]]) -> None:
         """Insert or replace documents by id."""
-        ...
 
     def delete(self, table: str, ids: Iterable[str]) -> None:
         """Remove documents by id."""
-        ...
 
     def close(self) -> None:
         """Release the file (and its lock)."""
-        ...
 
 
 def backend_for(path: Path, backend: str | None = None) -> str:

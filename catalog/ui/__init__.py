@@ -16,31 +16,18 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from catalog.core.normalize import fmt_duration
-from catalog.ui.text import (
-    STATE_STYLE,
-    assemble,
-    error_text,
-    fit_widths,
-    fitted_table,
-    fmt_date,
-    safe,
-    safe_block,
-    short_source,
-)
-
-__all__ = [
-    "STATE_STYLE",
-    "assemble",
-    "error_text",
-    "fit_widths",
-    "fitted_table",
-    "fmt_date",
-    "fmt_duration",
-    "safe",
-    "safe_block",
-    "short_source",
-]  # and the renderables below
+# The helpers every renderable shares live in `ui.text`; these are re-exported, as the
+# commands use them through `ui`.
+from catalog.core.normalize import fmt_duration as fmt_duration
+from catalog.ui.text import STATE_STYLE as STATE_STYLE
+from catalog.ui.text import assemble as assemble
+from catalog.ui.text import error_text as error_text
+from catalog.ui.text import fit_widths as fit_widths
+from catalog.ui.text import fitted_table as fitted_table
+from catalog.ui.text import fmt_date as fmt_date
+from catalog.ui.text import safe as safe
+from catalog.ui.text import safe_block as safe_block
+from catalog.ui.text import short_source as short_source
 
 CAST = ("host", "co-host", "guest host")
 

@@ -9,6 +9,9 @@ import sys
 
 from catalog.cli import admin, audio, browse, episodes, export, people, summaries  # noqa: F401
 from catalog.cli.common import app
+from catalog.cli.help import plain_help
+
+plain_help(app)
 
 __all__ = ["app", "main"]
 

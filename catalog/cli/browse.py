@@ -9,7 +9,6 @@ import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperCommand
 
 from catalog.cli.common import (
     JsonFlag,
@@ -22,6 +21,7 @@ from catalog.cli.common import (
     open_store,
     user_errors,
 )
+from catalog.cli.help import CatalogCommand
 from catalog.core.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ audio file from `catalog scan`), has:summary; -field:value or ^word negates; gue
 is OR; terms side by side are ANDed."""
 
 
-class QueryCommand(TyperCommand):
+class QueryCommand(CatalogCommand):
     """A command whose arguments are query terms: `-guest:davis` is a negated term, not an
     option (option names never contain a colon), so it is passed on as `^guest:davis`."""
 

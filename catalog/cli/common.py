@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from catalog import __version__
+from catalog.cli.help import CatalogGroup
 from catalog.core.errors import CatalogError, UsageError
 
 if TYPE_CHECKING:  # rich and the store are imported lazily, by the code that uses them
@@ -26,6 +27,7 @@ if TYPE_CHECKING:  # rich and the store are imported lazily, by the code that us
 
 app = typer.Typer(
     name="catalog",
+    cls=CatalogGroup,  # commands in groups, plain placeholders (cli/help.py)
     help="An offline catalog of podcast and radio episodes and the people on them.",
     no_args_is_help=True,
     # Plain (click) help and usage errors: typer's rich help imports rich.markdown, markdown_it,

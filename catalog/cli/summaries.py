@@ -24,7 +24,8 @@ summaries_app = typer.Typer(
     help="Scraped episode pages: import, list, show.", no_args_is_help=True, rich_markup_mode=None
 )
 match_app = typer.Typer(
-    help="Summary ↔ episode matches: review, log, undo, set, clear.",
+    help="Match summaries and audio files to episodes and review the matches: run, review, "
+    "log, undo, set, clear.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )

@@ -591,6 +591,35 @@ def test_format_template(cli, small) -> None:
     ]
 
 
+def test_format_duration_reads_as_the_table_shows_it(cli, small) -> None:
+    out = cli("list", "guest:davis", "--format", "{duration}|{duration_s}").stdout
+    assert out.splitlines()[-1] == "52:07|3127"  # as the table and `show` print it
+    assert "{duration_s}" in " ".join(cli("list", "--help").stdout.split())
+
+
+def test_format_specs_pad_and_cut(cli, small) -> None:
+    out = cli("list", "guest:davis", "--format", "[{title:.20}] [{show:>12}] [{date:^14}]")
+    assert out.stdout.splitlines()[-1] == "[Independent Bloggers] [   Open Line] [  2017-07-19  ]"
+    wide = cli("list", "guest:davis", "--format", "{title:>60}|").stdout.splitlines()[-1]
+    assert wide == " " * 17 + "Independent Bloggers and the Local News Gap|"
+
+
+@pytest.mark.parametrize(
+    ("template", "named"),
+    [
+        ("{date} {title:zz}", "'{title:zz}'"),
+        ("{title} {duration:d}", "'{duration:d}'"),
+        ("{id} {date!x}", "'{date!x}'"),
+    ],
+)
+def test_format_bad_spec_names_the_field(cli, small, template: str, named: str) -> None:
+    result = cli("list", "--format", template, code=2)
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: ")
+    assert named in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 @pytest.mark.parametrize(
     ("template", "named"),
     [

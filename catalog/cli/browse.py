@@ -149,7 +149,8 @@ def list_(
         str | None,
         typer.Option(
             "--format",
-            help="A template per episode, e.g. '{date} {show} — {title} [{guests}]'.",
+            help="A template per episode, e.g. '{date} {show} — {title:.40} [{guests}]' "
+            "(fields as in the README; {duration} is 1:02:03, {duration_s} seconds).",
             show_default=False,
         ),
     ] = None,
@@ -202,10 +203,8 @@ def list_(
         return
     if fmt is not None:
         for ep in episodes:
-            sys.stdout.write(
-                flatten.render_template(fmt, flatten.episode_row(ep, titles.get(ep["show_id"], "")))
-                + "\n"
-            )
+            row = flatten.template_row(ep, titles.get(ep["show_id"], ""))
+            sys.stdout.write(flatten.render_template(fmt, row) + "\n")
         return
     if not episodes:
         settings.err.print(

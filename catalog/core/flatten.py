@@ -7,10 +7,13 @@ from collections.abc import Set
 from typing import Any
 
 from catalog.core.errors import UsageError
-from catalog.core.normalize import HOST_ROLES, clean_line
+from catalog.core.normalize import HOST_ROLES, clean_line, fmt_duration
 
 COLUMNS = ("id", "date", "show", "title", "duration", "hosts", "guests", "mentions", "guid",
            "link", "enclosure", "summary", "published")  # fmt: skip
+# --format fields: the columns, with the duration as the table shows it (1:02:03), and the
+# raw seconds as duration_s.
+TEMPLATE_FIELDS = (*COLUMNS, "duration_s")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
 
 
@@ -53,21 +56,35 @@ def csv_safe(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
+def template_row(ep: dict[str, Any], show_title: str = "") -> dict[str, str]:
+    """The fields of a --format template: `episode_row`, with `duration` as H:MM:SS (as the
+    table shows it) and `duration_s` the seconds."""
+    row = episode_row(ep, show_title)
+    row["duration_s"] = row["duration"]
+    row["duration"] = fmt_duration(ep.get("duration"))
+    return row
+
+
 def check_template(template: str) -> None:
-    """Refuse a --format template that names an unknown field (before printing anything)."""
+    """Refuse a --format template with an unknown field or a bad format spec, naming it
+    (before printing anything). Python format specs work: `{title:>40}`, `{title:.20}`."""
+    fields = ", ".join(TEMPLATE_FIELDS)
     try:
-        fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+        parsed = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(template)
+                  if f is not None]  # fmt: skip
     except ValueError as exc:
         raise UsageError(f"bad --format template {template!r}: {exc}") from None
-    if "" in fields:
-        raise UsageError(f"empty field '{{}}' in --format (fields: {', '.join(COLUMNS)})")
-    unknown = [f for f in fields if f not in COLUMNS]
-    if unknown:
-        raise UsageError(f"unknown field {unknown[0]!r} in --format (fields: {', '.join(COLUMNS)})")
-    try:
-        template.format_map(dict.fromkeys(COLUMNS, ""))
-    except (KeyError, ValueError, IndexError, AttributeError, TypeError) as exc:
-        raise UsageError(f"bad --format template {template!r}: {exc}") from None
+    for field, spec, conversion in parsed:
+        if field == "":
+            raise UsageError(f"empty field '{{}}' in --format (fields: {fields})")
+        if field not in TEMPLATE_FIELDS:
+            raise UsageError(f"unknown field {field!r} in --format (fields: {fields})")
+        bang = f"!{conversion}" if conversion else ""
+        one = "{" + field + bang + (f":{spec}" if spec else "") + "}"
+        try:
+            one.format_map(dict.fromkeys(TEMPLATE_FIELDS, ""))
+        except (KeyError, ValueError, IndexError, AttributeError, TypeError) as exc:
+            raise UsageError(f"bad format {one!r} in --format: {exc}") from None
 
 
 def render_template(template: str, row: dict[str, str]) -> str:

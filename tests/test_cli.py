@@ -246,7 +246,10 @@ def test_list_filters(cli) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (("list", "--since", "2017-13"), 2, "bad date '2017-13'"),
+        (("list", "--since", "2017-13"), 2, "--since 2017-13: no month 13"),
+        (("list", "--until", "2017-02-29"), 2, "--until 2017-02-29: no day 29 in February 2017"),
+        (("list", "date:2012-13.."), 2, "date:2012-13: no month 13"),
+        (("list", "date:2012-02-30"), 2, "date:2012-02-30: no day 30 in February 2012"),
         (("list", "--until", "soon"), 2, "bad date 'soon'"),
         (("list", "--show", "no-such-show"), 1, "no show matches 'no-such-show'"),
         (("show", "ffffffffff"), 1, "no episode with id 'ffffffffff'"),

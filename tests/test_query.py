@@ -433,6 +433,26 @@ def test_errors_name_the_term(text: str, term: str) -> None:
     assert term in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("date:2012-13..", "date:2012-13: no month 13 (in 'date:2012-13..')"),
+        ("date:2012-00", "date:2012-00: no month 0"),
+        ("date:2012-02-30", "date:2012-02-30: no day 30 in February 2012 (it has 29)"),
+        ("date:2011-02-29", "date:2011-02-29: no day 29 in February 2011 (it has 28)"),
+        ("date:2017-04-31..2017-05", "date:2017-04-31: no day 31 in April 2017 (it has 30)"),
+        ("date:..2017-06-00", "date:2017-06-00: no day 0 in June 2017"),
+        ("year:2017-13", "year:2017-13: no month 13"),
+        ("-date:2012-13", "date:2012-13: no month 13"),
+    ],
+)
+def test_impossible_dates_say_what_is_out_of_range(text: str, message: str) -> None:
+    with pytest.raises(QueryError) as info:
+        parse(text, now=NOW)
+    assert message in str(info.value)
+    assert "no such day" not in str(info.value)
+
+
 def test_query_error_is_a_usage_error() -> None:
     assert issubclass(QueryError, UsageError)
 

@@ -17,6 +17,7 @@ A malformed term raises QueryError naming it.
 
 from __future__ import annotations
 
+import calendar
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -41,6 +42,14 @@ _DURATION_RE = re.compile(r"^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?
 _TERM_RE = re.compile(r"^(?P<field>[a-z]+)(?P<op>::|:=|:)(?P<value>.*)$", re.S)
 
 
+class BadDate(UsageError):
+    """A date that is not a day of the calendar: `date:2012-13`, `2012-02-30`."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        super().__init__(f"bad date {text!r}: {reason}")
+        self.text, self.reason = text, reason
+
+
 def date_bound(text: str, *, end: bool) -> str:
     """An ISO timestamp bound from `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (inclusive at both ends).
 
@@ -52,17 +61,17 @@ def date_bound(text: str, *, end: bool) -> str:
         raise UsageError(f"bad date {text!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
     year = int(match.group(1))
     month = int(match.group(2) or (12 if end else 1))
+    if not 1 <= month <= 12:
+        raise BadDate(text.strip(), f"no month {month}")
+    last = calendar.monthrange(year, month)[1] if year >= 1 else 31
+    day = int(match.group(3)) if match.group(3) else (last if end else 1)
+    if not 1 <= day <= last:
+        name = f"{calendar.month_name[month]} {year}"
+        raise BadDate(text.strip(), f"no day {day} in {name} (it has {last})")
     try:
-        if match.group(3):
-            day = int(match.group(3))
-        elif end:
-            nxt = date(year + (month == 12), month % 12 + 1, 1)
-            day = (nxt - date(year, month, 1)).days
-        else:
-            day = 1
         value = date(year, month, day)
-    except ValueError:
-        raise UsageError(f"bad date {text!r}: no such day") from None
+    except ValueError:  # year 0
+        raise BadDate(text.strip(), f"no year {year}") from None
     return value.isoformat() + ("T23:59:59Z" if end else "T00:00:00Z")
 
 
@@ -236,8 +245,16 @@ def _range(name: str, value: str, raw: str, now: datetime) -> tuple[Any, Any]:
                     date_bound(high, end=True) if high else None)  # fmt: skip
         return (_when(low, now, end=False) if low else None,
                 _when(high, now, end=True) if high else None)  # fmt: skip
+    except BadDate as exc:  # date:2012-13: no month 13
+        where = "" if raw.lstrip("-^") == f"{name}:{exc.text}" else f" (in {raw!r})"
+        raise QueryError(f"{name}:{exc.text}: {exc.reason}{where}") from None
     except UsageError as exc:
         raise QueryError(f"bad term {raw!r}: {exc}") from None
+
+
+def when(text: str, now: datetime, *, end: bool) -> str:
+    """A date term's bound: `YYYY[-MM[-DD]]`, `-30d` (d, w, m, y), `today` (UsageError else)."""
+    return _when(text, now, end=end)
 
 
 def _when(text: str, now: datetime, *, end: bool) -> str:

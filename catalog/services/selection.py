@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from catalog.core.errors import NotFoundError
+from catalog.core.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
     from catalog.core.query import Context
@@ -80,6 +80,15 @@ def select(
 
     q = query.from_args(terms, now=now)
     flags: list[str] = []
+    for flag, value in (("--since", since), ("--until", until)):
+        if not value:
+            continue
+        try:  # named by the flag: `--since 2017-13: no month 13`
+            query.when(value, now, end=flag == "--until")
+        except query.BadDate as exc:
+            raise UsageError(f"{flag} {value}: {exc.reason}") from None
+        except UsageError as exc:
+            raise UsageError(f"{flag} {value}: {exc}") from None
     if since or until:
         flags.append(f"date:{since or ''}..{until or ''}")
     if search:  # words, each of which must occur (not a phrase)

@@ -79,6 +79,30 @@ def test_people_role_host_lists_korybko(demo: Any) -> None:
     assert "Joseph Davis" not in {p["name"] for p in data}  # a guest, not a host
 
 
+def test_people_json_counts_each_persons_episodes(demo: Any) -> None:
+    """`appearances` is the number of episodes crediting the person (it was 0 for everyone),
+    the same as `catalog list person:NAME` finds, on either backend."""
+    everyone = demo.json("people")
+    assert everyone
+    assert all(p["appearances"] > 0 for p in everyone)
+    by_name = {p["name"]: p for p in everyone}
+    assert by_name["Andrew Korybko"]["appearances"] == 12
+    assert by_name["Joseph Davis"]["appearances"] == 2
+    for name in ("Andrew Korybko", "Joseph Davis", "Maria Santos"):
+        listed = demo("list", f'person:="{name}"', "--ids").stdout.split()
+        assert by_name[name]["appearances"] == len(listed), name
+        assert demo.json("guest", name)["appearances"] == len(listed), name
+
+
+def test_people_json_counts_an_episode_once_for_two_roles() -> None:
+    credits = [{"name": "Ann Lee", "role": "host"}, {"name": "Ann Lee", "role": "guest"}]
+    episodes = [{"id": "e1", "show_id": "s", "credits": credits},
+                {"id": "e2", "show_id": "s", "credits": credits[:1]}]  # fmt: skip
+    ann = registry.build(episodes, {"s": "Show"}, [])[person_key("Ann Lee")]
+    assert dict(ann.roles) == {"host": 2, "guest": 1}
+    assert ann.as_dict()["appearances"] == 2
+
+
 def test_person_json_regular_on(demo: Any) -> None:
     data = demo.json("person", "andrew korybko")
     assert "Trendstorm" in data["regular_on"]

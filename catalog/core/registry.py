@@ -45,7 +45,8 @@ class Person:
     shows: Counter[str] = field(default_factory=Counter)
     first: str | None = None
     last: str | None = None
-    appearances: list[dict[str, Any]] = field(default_factory=list)
+    appearances: list[dict[str, Any]] = field(default_factory=list)  # with_appearances only
+    episodes: int = 0  # how many episodes credit them (in any role, counted once)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for `--json`."""
@@ -53,7 +54,7 @@ class Person:
             "key": self.key, "name": self.name, "aliases": self.aliases, "bio": self.bio,
             "website": self.href, "img": self.img, "roles": dict(self.roles),
             "shows": dict(self.shows), "first": self.first, "last": self.last,
-            "appearances": len(self.appearances),
+            "appearances": self.episodes,
         }  # fmt: skip
 
 
@@ -71,6 +72,7 @@ def build(
     spellings: dict[str, Counter[str]] = {}
     for ep in episodes:
         seen: set[tuple[str, str]] = set()
+        counted: set[str] = set()
         for credit in ep.get("credits") or []:
             key = canonical(credit.get("key") or person_key(credit["name"]), aliases)
             role = credit.get("role") or "host"
@@ -86,6 +88,9 @@ def build(
                     aliases=list(doc.get("aliases") or []),
                 )
                 spellings[key] = Counter()
+            if key not in counted:  # once per episode, whatever their roles on it
+                counted.add(key)
+                person.episodes += 1
             spellings[key][credit["name"]] += 1
             person.bio = person.bio or credit.get("bio")
             person.href = person.href or credit.get("href")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from io import StringIO
 from pathlib import Path
 
@@ -393,3 +394,30 @@ def test_shell_completion_offers_shows_and_people(cli, db_path: Path) -> None:
     assert "Trendstorm" in complete("catalog list --show Tre")
     assert "Joseph Davis" in complete("catalog list --guest Jo")
     assert "Andrew Korybko" in complete("catalog list --host An")
+
+
+def test_export_opml_reports_feeds_written_and_one_line_for_those_left_out(
+    cli, tmp_path: Path
+) -> None:
+    for name in ("dupes", "hostile", "latin1", "malformed", "persons", "atom"):  # local only
+        cli("ingest", FEEDS / f"{name}.xml")  # (but atom.xml names its http(s) self URL)
+    cli("ingest", ROOT / "feeds")  # two feeds that name their http(s) URLs
+    out = tmp_path / "subs_out.opml"
+    result = cli("export", "opml", "-o", out)
+    outlines = ET.parse(out).getroot().findall("body/outline[@type='rss']")
+    assert len(outlines) == 3
+    lines = result.stderr.splitlines()
+    assert lines == [
+        "left out 5 shows with no http(s) feed URL; --verbose lists them",
+        f"wrote {out}: 3 feeds",  # what the file holds, not the catalog's episode count
+    ]
+    verbose = cli("export", "opml", "-o", out, "--verbose").stderr.splitlines()
+    assert verbose[0] == "left out 5 shows with no http(s) feed URL:"
+    assert "  Harbour Lights" in verbose
+    assert "  [bold red]Owned[/bold red] Radio" in verbose  # the title as text, not markup
+    assert len(verbose) == 7
+    few = cli("export", "opml", "show:harbour", "-o", out).stderr.splitlines()
+    assert few == [
+        "left out 1 show with no http(s) feed URL: Harbour Lights",
+        f"wrote {out}: 0 feeds",
+    ]

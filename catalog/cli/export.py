@@ -333,6 +333,26 @@ def _records_cmd(fmt: str) -> Callable[..., None]:
     ) -> None:
         _export_records(ctx, fmt, terms or [], output)
 
+    def opml_command(
+        ctx: typer.Context,
+        terms: Annotated[
+            list[str] | None,
+            typer.Argument(
+                help="Query terms, as for `list` (default: everything).",
+                show_default=False,
+                metavar="[QUERY]...",
+            ),
+        ] = None,
+        output: Output = "-",
+        verbose: Annotated[
+            bool, typer.Option("--verbose", "-v", help="List the shows left out, one a line.")
+        ] = False,
+    ) -> None:
+        _export_records(ctx, fmt, terms or [], output, verbose=verbose)
+
+    if fmt == "opml":
+        command = opml_command
+
     command.__doc__ = {
         "json": "Every field of the selected episodes (credits included), their shows and "
                 "summaries, with a schema_version. `catalog ingest FILE` restores it.",
@@ -346,7 +366,9 @@ def _records_cmd(fmt: str) -> Callable[..., None]:
     return command
 
 
-def _export_records(ctx: typer.Context, fmt: str, terms: list[str], output: str) -> None:
+def _export_records(
+    ctx: typer.Context, fmt: str, terms: list[str], output: str, *, verbose: bool = False
+) -> None:
     import io
 
     from catalog.core import dump
@@ -361,6 +383,7 @@ def _export_records(ctx: typer.Context, fmt: str, terms: list[str], output: str)
     summaries = [s for s in store.all("summaries")
                  if not terms or s["id"] in summary_ids]  # fmt: skip
     buf = io.StringIO(newline="")
+    written = f"{len(episodes)} episodes"
     if fmt in {"json", "jsonl"}:  # the whole catalog: a backup of every table
         whole = not terms
         (dump.write_json if fmt == "json" else dump.write_jsonl)(
@@ -372,16 +395,39 @@ def _export_records(ctx: typer.Context, fmt: str, terms: list[str], output: str)
     elif fmt == "csv":
         dump.write_csv(buf, episodes, qctx.show_titles)
     elif fmt == "opml":
-        skipped = opml.write_opml(buf, shows, store.all("curated"))
-        for title in skipped:
-            settings.err.print(
-                f"left out (no http(s) feed URL): {title}", markup=False, highlight=False
-            )
+        curated = store.all("curated")
+        skipped = opml.write_opml(buf, shows, curated)
+        _report_left_out(settings, skipped, verbose)
+        feeds = len(shows) + len(curated) - len(skipped)
+        written = f"{feeds} feed{'s' if feeds != 1 else ''}"
     else:
         markdown.write_markdown(buf, shows, episodes, {s["id"]: s for s in summaries})
     write_output(settings, output, buf.getvalue().encode("utf-8"))
-    if output != "-":
-        settings.err.print(f"wrote {output}: {len(episodes)} episodes", markup=False)
+    if output != "-":  # what the file holds: feeds for OPML, episodes for the others
+        settings.err.print(
+            f"wrote {output}: {written}", markup=False, highlight=False, soft_wrap=True
+        )
+
+
+def _report_left_out(settings: Settings, skipped: list[str], verbose: bool) -> None:
+    """The shows an OPML list cannot carry: one line (a short list inline), or one a line
+    with --verbose."""
+    if not skipped:
+        return
+    what = f"{len(skipped)} show{'s' if len(skipped) != 1 else ''} with no http(s) feed URL"
+    if verbose:
+        settings.err.print(f"left out {what}:", markup=False, highlight=False, soft_wrap=True)
+        for title in skipped:
+            settings.err.print(f"  {title}", markup=False, highlight=False, soft_wrap=True)
+    elif len(skipped) <= 3:
+        listed = "; ".join(skipped)
+        settings.err.print(
+            f"left out {what}: {listed}", markup=False, highlight=False, soft_wrap=True
+        )
+    else:
+        settings.err.print(
+            f"left out {what}; --verbose lists them", markup=False, highlight=False, soft_wrap=True
+        )
 
 
 for _fmt in ("json", "jsonl", "csv", "opml", "md"):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -421,3 +424,73 @@ def test_export_opml_reports_feeds_written_and_one_line_for_those_left_out(
         "left out 1 show with no http(s) feed URL: Harbour Lights",
         f"wrote {out}: 0 feeds",
     ]
+
+
+# Ingest's report, as a beets or newsboat user reads it: the warnings first (at most 3 a
+# source unless --verbose), the table with a count of warnings per source, then every
+# `error:` line, where it is seen, and a one-line total.
+def test_ingest_report_warnings_then_table_then_errors_then_total(cli) -> None:
+    result = cli("ingest", FEEDS / "malformed.xml", FEEDS / "empty.xml", FEEDS / "dupes.xml",
+                 code=1)  # fmt: skip
+    lines = result.output.splitlines()  # stdout and stderr as a terminal shows them
+    header = next(i for i, ln in enumerate(lines) if ln.startswith("source "))
+    warnings = [i for i, ln in enumerate(lines) if ln.startswith("warning: ")]
+    errors = [i for i, ln in enumerate(lines) if ln.startswith("error: ")]
+    assert len(warnings) == 3
+    assert max(warnings) < header  # before the table, not pushing the error out of sight
+    assert len(errors) == 1
+    assert errors[0] > header + 4  # after the table's three rows
+    assert "empty.xml: empty file" in lines[errors[0]]
+    assert lines[-1] == "3 sources: 2 read, 1 failed, 3 warnings"
+    assert errors[0] == len(lines) - 2
+    dupes = next(ln for ln in result.stdout.splitlines() if ln.startswith("dupes.xml"))
+    assert dupes.split()[-2:] == ["2", "ok"]  # the warn column
+    assert "warning:" not in result.stdout  # the table and total stay clean when piped
+
+
+def test_ingest_lists_three_warnings_a_source_and_verbose_all(cli, tmp_path: Path) -> None:
+    result = cli("ingest", FEEDS / "reposts.xml")
+    warnings = result.stderr.splitlines()
+    assert len(warnings) == 4
+    assert warnings[0].startswith("warning: reposts.xml: duplicate item (guid 'loop-1')")
+    assert warnings[-1] == "warning: reposts.xml: … and 2 more (--verbose lists them)"
+    assert result.stdout.splitlines()[-1] == "1 source: 1 read, 0 failed, 5 warnings"
+    cli("--db", tmp_path / "again.json", "ingest", FEEDS / "reposts.xml", "--json")
+    everything = cli("--db", tmp_path / "v.json", "ingest", FEEDS / "reposts.xml", "-v").stderr
+    assert len(everything.splitlines()) == 5
+    assert "more" not in everything
+    report = cli.json("--db", tmp_path / "j.json", "ingest", FEEDS / "reposts.xml")
+    assert len(report["sources"][0]["warnings"]) == 5  # --json keeps every warning
+
+
+def test_parse_warnings_name_line_and_column(cli) -> None:
+    warning = cli("ingest", FEEDS / "malformed.xml").stderr.strip()
+    assert "line 6, column 37: undefined entity" in warning
+    assert "<unknown>" not in warning
+
+
+def _on_tty(command: str, db: Path, cols: int) -> str:
+    env = dict(os.environ, CATALOG_DB=str(db))
+    for name in ("LESS", "PAGER", "NO_COLOR", "COLUMNS"):
+        env.pop(name, None)
+    out = subprocess.run(["script", "-qec", f"stty rows 40 cols {cols}; {command}", "/dev/null"],
+                         capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
+    return re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", out.stdout).replace("\r", "")
+
+
+@pytest.mark.skipif(shutil.which("script") is None, reason="needs script(1)")
+@pytest.mark.parametrize("cols", [80, 160])
+def test_ingest_errors_and_total_are_last_on_a_terminal(tmp_path: Path, cols: int) -> None:
+    catalog = Path(sys.executable).parent / "catalog"
+    sources = " ".join(str(FEEDS / f) for f in ("reposts.xml", "empty.xml", "malformed.xml"))
+    screen = _on_tty(f"{catalog} ingest {sources}", tmp_path / "c.json", cols)
+    lines = [ln for ln in screen.splitlines() if ln.strip() and "━━" not in ln]  # no bar
+    assert lines[-1] == "3 sources: 2 read, 1 failed, 6 warnings"
+    assert lines[-2].startswith("error: ")
+    assert lines[-2].endswith("empty.xml: empty file")
+    assert lines[0].startswith("warning: reposts.xml: ")
+    header = next(i for i, ln in enumerate(lines) if ln.startswith("source "))
+    assert sum(ln.startswith("warning: ") for ln in lines[:header]) == 5  # 3 + 1 + 1
+    assert not any(ln.startswith("warning: ") for ln in lines[header:])
+    assert all(len(ln) <= cols for ln in lines if not ln.startswith(("warning:", "error:")))
+    assert "<unknown>" not in screen

@@ -312,7 +312,7 @@ def test_permanent_redirect_on_ingest_moves_feed_url(
     old, new = server.url("/old.xml"), server.url("/new.xml")
 
     result = cli("ingest", old)
-    assert f"feed moved to {new}" in result.stdout
+    assert f"feed moved to {new}" in result.stderr
     [show] = shows(cli)
     assert show["feed_url"] == new
     assert set(show["sources"]) == {old, new}
@@ -360,7 +360,7 @@ def test_temporary_redirect_does_not_move_feed_url(
     start = server.url(paths[0])
 
     result = cli("ingest", start)
-    assert "moved" not in result.stdout
+    assert "moved" not in result.output
     [show] = shows(cli)
     assert show["feed_url"] == start
 
@@ -388,7 +388,7 @@ def test_itunes_new_feed_url_moves_the_show(cli: Any, server: FeedServer) -> Non
     server.feed("/new.xml", rss([1, 2, 3]), etag='"new"')
 
     result = cli("ingest", old)
-    assert f"feed moved to {new}" in result.stdout
+    assert f"feed moved to {new}" in result.stderr
     [show] = shows(cli)
     assert show["feed_url"] == new
     assert old in show["sources"]

@@ -27,7 +27,17 @@ if TYPE_CHECKING:
     pass
 
 
-def _run_ingest(settings: Settings, job: Callable[..., Any], as_json: bool) -> None:
+Verbose = Annotated[
+    bool, typer.Option("--verbose", "-v", help="List every warning (else at most 3 a source).")
+]
+
+
+def _run_ingest(
+    settings: Settings, job: Callable[..., Any], as_json: bool, verbose: bool = False
+) -> None:
+    """Run an ingest and report it as beets and newsboat users expect: the warnings first (on
+    stderr, at most 3 a source unless --verbose), then the table of sources with a count of
+    warnings each, then every `error:` line, where it is seen, and a one-line total."""
     from catalog import ui
 
     with progress_bar(settings, "ingesting", as_json) as on_progress:
@@ -35,11 +45,13 @@ def _run_ingest(settings: Settings, job: Callable[..., Any], as_json: bool) -> N
     if as_json:
         emit_json({"sources": [r.as_dict() for r in report.sources], "failed": len(report.failed)})
     else:
+        for line in ui.report_warnings(report.sources, None if verbose else 3):
+            # Wrapped at words on a terminal; one line each for a log or a pipe.
+            settings.err.print(line, soft_wrap=not settings.err.is_terminal)
         settings.out.print(ui.report_table(report.sources, settings.out.width))
-        for note in ui.report_notes(report.sources):
-            (settings.err if note.plain.startswith("error") else settings.out).print(
-                note, soft_wrap=True
-            )
+        for line in ui.report_errors(report.sources):
+            settings.err.print(line, soft_wrap=True)
+        settings.out.print(ui.report_total(report.sources), soft_wrap=True)
     if report.failed:
         raise typer.Exit(1)
 
@@ -57,11 +69,13 @@ def ingest(
     as_json: ReportJsonFlag = False,
     timeout: Timeout = 30.0,
     max_mb: MaxMB = 50,
+    verbose: Verbose = False,
 ) -> None:
     """Add or update shows and episodes from feeds, OPML lists and folders.
 
-    Every source is reported (new / updated / unchanged / absent / warnings); one bad
-    source never stops the others, but makes the exit code 1.
+    Every source is reported (new / updated / unchanged / absent / warnings): the warnings
+    first, then the table, then the errors and a total. One bad source never stops the
+    others, but makes the exit code 1.
     """
     from catalog.services import ingest as pipeline
     from catalog.sources.fetch import FetchSettings
@@ -80,6 +94,7 @@ def ingest(
             debug=settings.debug,
         ),
         as_json,
+        verbose,
     )
 
 
@@ -90,6 +105,7 @@ def refresh(
     as_json: ReportJsonFlag = False,
     timeout: Timeout = 30.0,
     max_mb: MaxMB = 50,
+    verbose: Verbose = False,
 ) -> None:
     """Re-ingest every known show from its feed (conditional GET: unchanged feeds cost little)."""
     from catalog.services import ingest as pipeline
@@ -107,6 +123,7 @@ def refresh(
             debug=settings.debug,
         ),
         as_json,
+        verbose,
     )
 
 

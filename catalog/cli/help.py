@@ -97,11 +97,13 @@ class CatalogGroup(TyperGroup):
         commands = [(n, c) for n, c in commands if not c.hidden]
         if not commands:
             return
-        limit = formatter.width - 6 - max(len(name) for name, _ in commands)
+        widest = max(len(name) for name, _ in commands)
+        limit = formatter.width - 6 - widest
         panel_of = {name: panel for panel, names in PANELS.items() for name in names}
-        for name, command in commands:
+        for name, command in commands:  # names padded: one column across the panels
             panel = panel_of.get(name, OTHER_PANEL)
-            rows.setdefault(panel, []).append((name, command.get_short_help_str(limit)))
+            short = command.get_short_help_str(limit)
+            rows.setdefault(panel, []).append((name.ljust(widest), short))
         for panel in [*PANELS, OTHER_PANEL]:
             if panel in rows:
                 with formatter.section(panel):

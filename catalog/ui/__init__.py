@@ -295,17 +295,40 @@ def report_table(rows: Sequence[Any], width: int = 80) -> RenderableType:
     return fitted_table(headers, cells, limits, grow=1, width=width, right=numbers)
 
 
-def report_notes(rows: Sequence[Any]) -> list[Text]:
-    """The warnings and errors of a report, one line each, naming their source."""
+def report_warnings(rows: Sequence[Any], per_source: int | None = 3) -> list[Text]:
+    """The warnings of a report, one line each, named by the source as the table names it;
+    past `per_source` of one source, one line says how many more (None: every one)."""
     notes: list[Text] = []
     for row in rows:
-        for warning in row.warnings:
-            notes.append(
-                Text.assemble(("warning: ", "yellow"), safe(row.source), ": ", safe(warning))
-            )
-        if row.error:
-            notes.append(Text.assemble(("error: ", "red"), safe(row.error)))
+        name = safe(short_source(row.source))
+        shown = row.warnings if per_source is None else row.warnings[:per_source]
+        for warning in shown:
+            notes.append(Text.assemble(("warning: ", "yellow"), name, ": ", safe(warning)))
+        if len(row.warnings) > len(shown):
+            more = len(row.warnings) - len(shown)
+            notes.append(Text.assemble(("warning: ", "yellow"), name,
+                                       f": … and {more} more (--verbose lists them)"))  # fmt: skip
     return notes
+
+
+def report_errors(rows: Sequence[Any]) -> list[Text]:
+    """The errors of a report, one line each (the message names its source)."""
+    return [Text.assemble(("error: ", "bold red"), safe(row.error)) for row in rows if row.error]
+
+
+def report_total(rows: Sequence[Any]) -> Text:
+    """One line under the report: `34 sources: 33 read, 1 failed, 57 warnings`."""
+    failed = sum(1 for row in rows if row.status == "error")
+    warnings = sum(len(row.warnings) for row in rows)
+
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'s' if count != 1 else ''}"
+
+    return Text.assemble(
+        f"{n(len(rows), 'source')}: {len(rows) - failed} read, ",
+        (f"{failed} failed", "red" if failed else ""), ", ",
+        (n(warnings, "warning"), "yellow" if warnings else ""),
+    )  # fmt: skip
 
 
 # -- summaries and matching ---------------------------------------------------------------

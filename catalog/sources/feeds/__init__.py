@@ -187,8 +187,19 @@ def _align(entries: list[dict[str, Any]], items: list[dict[str, Any]]) -> bool:
     return True
 
 
+# A SAX parse error names its place as `<unknown>:LINE:COLUMN: message` (the parser was
+# handed bytes, not a file name): the report says "line 3422, column 202: message".
+_SAX_PLACE = re.compile(r"^<[a-z]*>:(\d+):(\d+):\s*")
+
+
 def _one_line(exc: object) -> str:
+    """An exception as one line of the report: `line 3, column 0: undefined entity`.
+
+    >>> _one_line(ValueError("<unknown>:3422:202: not well-formed (invalid token)"))
+    'line 3422, column 202: not well-formed (invalid token)'
+    """
     text = " ".join(str(exc).split())
+    text = _SAX_PLACE.sub(lambda m: f"line {m[1]}, column {m[2]}: ", text, count=1)
     return text[:200] or type(exc).__name__
 
 

@@ -802,3 +802,10 @@ def test_on_a_real_terminal_the_question_and_the_counts_read_well(cli, held, db_
     assert "[y/n] (n): n" in plain
     assert max(len(line) for line in lines) <= 80
     assert episodes(cli)[LAVROV]["summary_id"] == held["bundled"]
+
+
+def test_set_by_hand_says_which_page_it_moved(cli, held: dict) -> None:
+    out = " ".join(cli("match", "set", held["ep"], held["loose"]).stdout.split())
+    assert f"summary {held['loose'][:8]} → episode {held['ep'][:8]}" in out
+    assert f"moved: summary {held['bundled'][:8]} left episode {held['ep'][:8]}" in out
+    assert summaries(cli)[held["bundled"]]["state"] == "unmatched"

@@ -381,3 +381,66 @@ def test_progress_bar_prints_file_names_literally(tmp_path: Path) -> None:
         update(0, 2, str(tmp_path / "[bold]x\x1b[31m.mp3"))
     output = err.file.getvalue()
     assert "[bold]x[31m.mp3" in output
+
+
+# -- the file review never attaches silently where an episode has a file; one scorer ------
+def _held_file(cli, library: Path) -> tuple[str, str, str]:
+    """(the uncertain file's id, its suggested episode, the file that episode already has)."""
+    file_id = _uncertain(cli, library)
+    gen.make_mp3(library / "Open Line" / "raising-kids-two-languages.mp3", 1.0)
+    rows = _rows(_scan(cli, library))
+    owner = rows["raising-kids-two-languages.mp3"]
+    assert owner["outcome"] == "attached"  # by the enclosure's file name
+    assert f"file {file_id[:8]}" in cli("match", "review", "--dry-run").stdout
+    return file_id, str(owner["episode_id"]), str(owner["file_id"])
+
+
+def test_batch_accept_skips_a_file_whose_episode_has_one(cli, library: Path) -> None:
+    file_id, episode, owner = _held_file(cli, library)
+    result = cli("match", "review", "--yes", "--min", "0.5")
+    out = " ".join(result.stdout.split())
+    assert f"skip file {file_id[:8]} Raising Kids in Two Languages" in out
+    assert (
+        f"episode {episode[:8]} already has file {owner[:8]} 'raising-kids-two-languages.mp3'"
+        in out
+    )
+    assert result.stdout.splitlines()[-1] == "accepted 0, skipped 1, left 0"
+    assert not any(d.get("file_id") == file_id for d in cli.json("match", "log"))
+
+    report = cli.json("match", "review", "--yes", "--min", "0.5", "--move")
+    assert report["counts"]["accepted"] == 1
+    assert report["items"][0]["held"]["id"] == owner
+    attached = [r for r in _rows(_scan(cli, library)).values() if r["episode_id"] == episode]
+    assert len(attached) == 2  # "--move" for a file: attached beside the one it has
+
+
+def test_interactive_file_review_asks_before_attaching_beside_a_file(cli, library: Path) -> None:
+    file_id, episode, owner = _held_file(cli, library)
+    app = __import__("catalog.cli", fromlist=["app"]).app
+    result = cli.runner.invoke(app, ["match", "review"], input="a\nn\nq\n")
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())
+    assert f"episode {episode[:8]} already has file {owner[:8]}" in out
+    assert "attach this one beside it (both stay)? [y/n]" in out
+    assert out.endswith("accepted 0, skipped 0, left 1")
+    assert not any(d.get("file_id") == file_id for d in cli.json("match", "log"))
+
+    result = cli.runner.invoke(app, ["match", "review"], input="a\ny\n")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.rstrip().endswith("accepted 1, skipped 0, left 0")
+    assert cli.json("match", "log")[-1]["file_id"] == file_id
+    assert cli.json("match", "log")[-1]["episode_id"] == episode
+
+
+def test_a_file_search_scores_a_candidate_as_the_scan_did(cli, library: Path) -> None:
+    file_id = _uncertain(cli, library)
+    result = cli.runner.invoke(
+        __import__("catalog.cli", fromlist=["app"]).app, ["match", "review"],
+        input="s\nTwo Languages\nq\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = [line.split() for line in result.stdout.splitlines() if "Raising Kids" in line]
+    scores = [r[1] for r in rows if r[0].isdigit()]
+    assert len(scores) == 2, result.stdout  # as the scan scored it, then as the search did
+    assert scores[0] == scores[1], result.stdout
+    assert file_id

@@ -6,6 +6,10 @@ are this file's own text, shaped like the bundled pages in feeds/summaries.
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -239,11 +243,11 @@ def test_review_with_an_empty_queue_says_so(cli) -> None:
         ("1\n", "accepted", LAVROV, "picked candidate 1 in review"),
         ("a\n", "accepted", LAVROV, "picked candidate 1 in review"),
         ("2\n", "accepted", MOSCOW, "picked candidate 2 in review"),
-        (
-            "s\nTillerson Moscow Shayrat strike\n1\n",
+        (  # the search finds Moscow; the page's own scorer still ranks Lavrov first
+            "s\nTillerson Moscow Shayrat strike\n2\n",
             "accepted",
             MOSCOW,
-            "picked candidate 1 in review",
+            "picked candidate 2 in review",
         ),
     ],
     ids=["unmatched", "pick-1", "accept", "pick-2", "search"],
@@ -571,3 +575,237 @@ def test_summaries_show_json_round_trips_and_list_filters(cli, tmp_path: Path) -
     )
     bogus = cli("summaries", "list", "--state", "bogus", code=2)
     assert "unknown state 'bogus'" in bogus.stderr
+
+
+# -- 5. review never takes a page away silently; counts; the real range; one scorer -------
+@pytest.fixture
+def held(cli, tmp_path: Path) -> dict:
+    """The loose page waits for review suggesting the Lavrov episode, and then the bundled
+    Lavrov page is imported and takes that episode automatically (at 1.00)."""
+    cli("ingest", FEEDS)
+    loose = import_one(cli, write(tmp_path / "pages", "n1.txt", LOOSE_PAGE))
+    assert loose["state"] == "review"
+    bundled = import_one(cli, LAVROV_PAGE)
+    lavrov = episodes(cli)[LAVROV]
+    assert (bundled["state"], bundled["episode_id"]) == ("auto", lavrov["id"])
+    assert summaries(cli)[loose["summary_id"]]["suggested"] == lavrov["id"]
+    return {"loose": loose["summary_id"], "bundled": bundled["summary_id"], "ep": lavrov["id"]}
+
+
+def _review(cli, *args: str, input: str = ""):  # `input`: CliRunner's name for it
+    return cli.runner.invoke(app, ["match", "review", *args], input=input)
+
+
+def last_line(stdout: str) -> str:
+    """The last line printed (CliRunner does not echo the answers typed after a prompt)."""
+    return stdout.rstrip().splitlines()[-1].rpartition("(k): ")[2]
+
+
+def test_accepting_an_episode_that_has_a_page_asks_and_no_keeps_it(cli, held: dict) -> None:
+    before = cli("summaries", "list", "--json").stdout
+    result = _review(cli, input="a\nn\nq\n")
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())  # the question wraps at the terminal's width
+    assert (
+        f"episode {held['ep'][:8]} already has summary {held['bundled'][:8]} "
+        f"'{LAVROV_TITLE}' (auto, 1.00); move this one there and unmatch summary "
+        f"{held['bundled'][:8]}? [y/n]" in out
+    )
+    assert cli("summaries", "list", "--json").stdout == before
+    assert episodes(cli)[LAVROV]["summary_id"] == held["bundled"]
+    assert [d["action"] for d in decisions(cli)] == ["auto"]
+
+
+def test_yes_moves_the_page_and_the_log_says_what_was_moved(cli, held: dict) -> None:
+    result = _review(cli, input="1\ny\n")
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())
+    assert f"moved: summary {held['bundled'][:8]} left episode {held['ep'][:8]}" in out
+    assert "is unmatched now" in out
+    assert episodes(cli)[LAVROV]["summary_id"] == held["loose"]
+    docs = summaries(cli)
+    assert (docs[held["loose"]]["state"], docs[held["loose"]]["episode_id"]) == (
+        "accepted",
+        held["ep"],
+    )
+    assert (docs[held["bundled"]]["state"], docs[held["bundled"]]["episode_id"]) == (
+        "unmatched",
+        None,
+    )
+    _auto, cleared, accepted = decisions(cli)
+    assert (cleared["action"], cleared["summary_id"]) == ("clear", held["bundled"])
+    assert cleared["reason"] == f"moved: summary {held['loose'][:8]} took episode {held['ep']}"
+    assert (accepted["action"], accepted["summary_id"]) == ("accept", held["loose"])
+    # Both are undoable: the page that was moved gets its episode back.
+    cli("match", "undo")
+    cli("match", "undo")
+    assert episodes(cli)[LAVROV]["summary_id"] == held["bundled"]
+
+
+def test_batch_accept_skips_and_reports_an_episode_that_has_a_page(cli, held: dict) -> None:
+    before = cli("summaries", "list", "--json").stdout
+    result = cli("match", "review", "--yes", "--min", "0.3")
+    lines = " ".join(result.stdout.split())
+    assert f"skip {held['loose'][:8]} Lavrov Visits Tillerson in Washington" in lines
+    assert f"episode {held['ep'][:8]} already has summary {held['bundled'][:8]}" in lines
+    assert "--move to take it" in lines
+    assert result.stdout.splitlines()[-1] == "accepted 0, skipped 1, left 0"
+    assert cli("summaries", "list", "--json").stdout == before
+    assert [d["action"] for d in decisions(cli)] == ["auto"]
+
+    report = cli.json("match", "review", "--yes", "--min", "0.3")
+    assert report["counts"] == {"accepted": 0, "unmatched": 0, "skipped": 1, "left": 0}
+    (item,) = report["items"]
+    assert (item["action"], item["held"]["id"], item["moved"]) == ("skip", held["bundled"], False)
+    assert cli("summaries", "list", "--json").stdout == before
+
+    moved = cli.json("match", "review", "--yes", "--min", "0.3", "--move")
+    assert moved["counts"] == {"accepted": 1, "unmatched": 0, "skipped": 0, "left": 0}
+    assert moved["items"][0]["moved"] is True
+    assert episodes(cli)[LAVROV]["summary_id"] == held["loose"]
+    assert [d["action"] for d in decisions(cli)] == ["auto", "clear", "accept"]
+    assert "(--move)" in decisions(cli)[-1]["reason"]
+
+
+def test_json_alone_is_a_dry_run_with_the_counts(cli, loose: dict) -> None:
+    before = cli("summaries", "list", "--json").stdout
+    report = cli.json("match", "review")
+    assert report["dry_run"] is True
+    assert report["counts"] == {"accepted": 0, "unmatched": 0, "skipped": 0, "left": 1}
+    assert report["items"][0]["action"] == "leave"  # below the default --min 0.6
+    assert cli.json("match", "review", "--min", "0.3")["counts"]["accepted"] == 1
+    assert cli("summaries", "list", "--json").stdout == before
+    assert decisions(cli) == []
+
+
+@pytest.mark.parametrize(
+    ("answers", "summary"),
+    [
+        ("k\n", "accepted 0, skipped 1, left 0"),
+        ("q\n", "accepted 0, skipped 0, left 1"),
+        ("", "accepted 0, skipped 0, left 1"),  # Ctrl-D: the end of input
+        ("a\n", "accepted 1, skipped 0, left 0"),
+        ("u\n", "accepted 0, unmatched 1, skipped 0, left 0"),
+    ],
+    ids=["skip", "quit", "eof", "accept", "unmatched"],
+)
+def test_interactive_review_ends_with_a_line_of_counts(cli, loose, answers, summary) -> None:
+    result = _review(cli, input=answers)
+    assert result.exit_code == 0, result.output
+    assert last_line(result.stdout) == summary
+    assert "Traceback" not in result.output
+
+
+def test_ctrl_c_in_review_still_prints_the_counts(cli, loose, monkeypatch) -> None:
+    from rich.prompt import Prompt
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Prompt, "ask", interrupt)
+    result = _review(cli)
+    assert result.exit_code == 130
+    assert last_line(result.stdout) == "accepted 0, skipped 0, left 1"
+    assert decisions(cli) == []
+
+
+def _prompts(stdout: str) -> list[str]:
+    return [line for line in stdout.splitlines() if "[s]earch" in line]
+
+
+def test_the_prompt_gives_the_real_range_of_candidates(cli, loose: dict) -> None:
+    n = len(loose["candidates"])
+    assert 1 < n < 5
+    result = _review(cli, input="q\n")
+    (prompt,) = _prompts(result.stdout)
+    assert f"pick 1-{n}," in prompt
+    assert "1-5" not in prompt
+    # A search that finds one episode: "pick 1", and 5 is not an answer.
+    result = _review(cli, input="s\nShayrat\n5\nq\n")
+    _before, after_search, *_ = _prompts(result.stdout)
+    assert "pick 1," in after_search
+    assert "pick 1-" not in after_search
+    assert "Please select one of the available options" in result.stdout
+    assert decisions(cli) == []
+
+
+def _score_shown(stdout: str, title_start: str) -> list[str]:
+    """The score column of the candidate rows whose title starts so, in order shown."""
+    return [
+        line.split()[1]
+        for line in stdout.splitlines()
+        if line[:1].isdigit() and title_start in line and len(line.split()) > 2
+    ]
+
+
+def test_a_search_scores_a_candidate_as_the_automatic_match_did(cli, loose: dict) -> None:
+    stored = next(c for c in loose["candidates"] if c["episode_id"] == episodes(cli)[LAVROV]["id"])
+    shown = f"{stored['score']:.2f}"
+    result = _review(cli, input="s\nLavrov\nq\n")
+    assert result.exit_code == 0, result.output
+    before, after = _score_shown(result.stdout, "Lavrov-Tillerson")
+    assert before == after == shown
+
+
+def _converse(command: list[str], env: dict[str, str], steps: list[tuple[str, str]]) -> str:
+    """Run a command on a real pty (80 columns), typing each answer once its prompt (the
+    text before it) has appeared, as a person would; everything the terminal showed."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 80, 0, 0))
+    proc = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env,
+                            close_fds=True, start_new_session=True)  # fmt: skip
+    os.close(slave)
+    seen, todo, pos = b"", list(steps), 0
+    try:
+        while True:
+            ready, _, _ = select.select([master], [], [], 30)
+            if not ready:
+                raise AssertionError("no output for 30 s:\n" + seen.decode(errors="replace"))
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the command ended and closed the pty
+                break
+            if not chunk:
+                break
+            seen += chunk
+            plain = re.sub(r"\x1b\[[0-9;]*m", "", seen.decode(errors="replace"))
+            if todo and (at := plain.find(todo[0][0], pos)) >= 0:
+                pos = at + len(todo[0][0])  # the next prompt must come after this one
+                os.write(master, todo.pop(0)[1].encode())
+    finally:
+        os.close(master)
+        proc.wait(timeout=30)
+    return re.sub(r"\x1b\[[0-9;]*m", "", seen.decode(errors="replace")).replace("\r", "")
+
+
+def test_on_a_real_terminal_the_question_and_the_counts_read_well(cli, held, db_path) -> None:
+    env = dict(os.environ, CATALOG_DB=str(db_path), TERM="xterm-256color")
+    for name in ("NO_COLOR", "COLUMNS", "LINES", "LESS", "PAGER"):
+        env.pop(name, None)
+    catalog = str(Path(sys.executable).parent / "catalog")
+    plain = _converse([catalog, "match", "review"], env,
+                      [("(k): ", "a\n"), ("(n): ", "n\n"), ("(k): ", "k\n")])  # fmt: skip
+    lines = plain.rstrip().splitlines()
+    assert lines[-1] == "accepted 0, skipped 1, left 0"
+    assert "[a]ccept #1, pick 1-2, [s]earch, s[k]ip, [u]nmatched, [q]uit (k): a" in lines
+    question = " ".join(plain.split("(k): a\n")[1].split("[y/n]")[0].split())
+    assert question == (
+        f"episode {held['ep'][:8]} already has summary {held['bundled'][:8]} '{LAVROV_TITLE}' "
+        f"(auto, 1.00); move this one there and unmatch summary {held['bundled'][:8]}?"
+    )
+    assert "[y/n] (n): n" in plain
+    assert max(len(line) for line in lines) <= 80
+    assert episodes(cli)[LAVROV]["summary_id"] == held["bundled"]
+
+
+def test_set_by_hand_says_which_page_it_moved(cli, held: dict) -> None:
+    out = " ".join(cli("match", "set", held["ep"], held["loose"]).stdout.split())
+    assert f"summary {held['loose'][:8]} → episode {held['ep'][:8]}" in out
+    assert f"moved: summary {held['bundled'][:8]} left episode {held['ep'][:8]}" in out
+    assert summaries(cli)[held["bundled"]]["state"] == "unmatched"

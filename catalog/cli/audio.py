@@ -11,6 +11,7 @@ import typer
 from catalog.cli.browse import QUERY_HELP, QueryCommand, select
 from catalog.cli.common import (
     ReportJsonFlag,
+    ReviewEnd,
     Settings,
     app,
     emit_json,
@@ -191,10 +192,11 @@ def review_interactive(
     store: Any,
     queue: list[dict[str, Any]],
     candidates_table: Callable[..., Any],
-) -> bool:
-    """Go through the files waiting for review; False when the person quits."""
+    tally: Any,
+) -> ReviewEnd:
+    """Go through the files waiting for review, counting into `tally` (a `review.Tally`)."""
     from catalog.core import audiomatch
-    from catalog.services import filereview
+    from catalog.services import filereview, review
     from catalog.services.scan import lookup
     from catalog.ui import audio
 
@@ -206,12 +208,13 @@ def review_interactive(
         )
 
     def search(doc: dict[str, Any], text: str) -> list[dict[str, Any]]:
-        found = audiomatch.attach(dict(doc["info"], title=text), lookup(store),
-                             audiomatch.Thresholds(auto=2.0, review=0.0))  # fmt: skip
-        return list(found.candidates)
+        return audiomatch.search(doc["info"], text, lookup(store))
+
+    def decide(doc_id: str, action: str, *, move: bool = False, **kw: Any) -> Any:
+        return filereview.decide(store, doc_id, action, now=now(), alongside=move, **kw)
 
     return review_loop(
-        settings, queue, show=show, search=search, unmatched="unmatched (local)",
-        decide=lambda doc_id, action, **kw: filereview.decide(store, doc_id, action, now=now(),
-                                                              **kw),
+        settings, queue, show=show, search=search, decide=decide, tally=tally,
+        held=lambda doc, episode_id: review.held(store, "file", doc["id"], episode_id),
+        unmatched="unmatched (local)",
     )  # fmt: skip

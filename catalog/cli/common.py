@@ -220,6 +220,9 @@ def progress_bar(settings: Settings, label: str, quiet: bool) -> Iterator[Any]:
         bar.stop()
 
 
+ReviewEnd = typing.Literal["done", "quit", "interrupted"]
+
+
 def review_loop(
     settings: Settings,
     queue: list[dict[str, Any]],
@@ -227,44 +230,82 @@ def review_loop(
     show: Callable[[int, dict[str, Any], list[dict[str, Any]]], None],
     decide: Callable[..., Any],
     search: Callable[[dict[str, Any], str], list[dict[str, Any]]],
+    held: Callable[[dict[str, Any], str], Any],
+    tally: Any,
     unmatched: str = "unmatched",
-) -> bool:
+) -> ReviewEnd:
     """Go through uncertain matches one by one: accept #1, pick a candidate, search, skip,
-    mark unmatched, or quit (False when the person quits). `show(n, doc, candidates)` draws
-    one, `decide(doc_id, action, **kw)` records a choice, `search(doc, text)` finds more."""
+    mark unmatched, or quit. `show(n, doc, candidates)` draws one, `decide(doc_id, action,
+    **kw)` records a choice, `search(doc, text)` finds more, `held(doc, episode_id)` says
+    what that episode already has (a `review.Held`, or None): then accepting asks first, and
+    goes ahead (`move=True`) only on yes. Counts go to `tally` (a `review.Tally`); the end
+    is "done", "quit" (q or end of input: the rest is left) or "interrupted" (Ctrl-C)."""
     from rich.markup import escape
-    from rich.prompt import Prompt
+    from rich.prompt import Confirm, Prompt
+
+    from catalog import ui
 
     console = settings.out
-    for n, doc in enumerate(queue, 1):
-        candidates = doc.get("candidates") or []
-        while True:
-            show(n, doc, candidates)
-            choices = ["a", "s", "k", "u", "q"] + [str(i) for i in range(1, len(candidates) + 1)]
-            answer = Prompt.ask(
-                escape(f"[a]ccept #1, pick 1-5, [s]earch, s[k]ip, [u]{unmatched[1:]}, [q]uit"),
-                choices=choices,
-                default="k",
-                show_choices=False,
-                console=console,
-            )
-            if answer == "q":
-                return False
-            if answer == "k":
+    n = 0
+    try:
+        for n, doc in enumerate(queue, 1):  # n counts what is left on quit
+            candidates = doc.get("candidates") or []
+            redraw = True
+            while True:
+                if redraw:
+                    show(n, doc, candidates)
+                redraw = True
+                k = len(candidates)
+                keys = ("[a]ccept #1, " if k else "") + (
+                    "pick 1, " if k == 1 else f"pick 1-{k}, " if k else ""
+                )
+                answer = Prompt.ask(
+                    escape(f"{keys}[s]earch, s[k]ip, [u]{unmatched[1:]}, [q]uit"),
+                    choices=(["a"] if k else []) + ["s", "k", "u", "q"]
+                    + [str(i) for i in range(1, k + 1)],
+                    default="k",
+                    show_choices=False,
+                    console=console,
+                )  # fmt: skip
+                if answer == "q":
+                    tally.left += len(queue) - n + 1
+                    return "quit"
+                if answer == "k":
+                    tally.skipped += 1
+                    break
+                if answer == "u":
+                    decide(doc["id"], "reject", reason="marked unmatched")
+                    tally.unmatched += 1
+                    break
+                if answer == "s":
+                    text = Prompt.ask("search episode titles", console=console).strip()
+                    found = search(doc, text) if text else []
+                    if found:
+                        candidates = found
+                    else:
+                        console.print(ui.assemble("no episode found for '", ui.safe(text),
+                                                  "'; the candidates stay"))  # fmt: skip
+                        redraw = False
+                    continue
+                pick = 0 if answer == "a" else int(answer) - 1
+                episode_id = candidates[pick]["episode_id"]
+                has = held(doc, episode_id)
+                if has is not None and not Confirm.ask(
+                    ui.held_question(has, episode_id), default=False, console=console
+                ):
+                    redraw = False
+                    continue
+                decide(doc["id"], "accept", episode_id=episode_id, move=has is not None,
+                       reason=f"picked candidate {pick + 1} in review")  # fmt: skip
+                tally.accepted += 1
+                if has is not None and has.kind == "summary":
+                    console.print(ui.moved_note(has, episode_id))
                 break
-            if answer == "u":
-                decide(doc["id"], "reject", reason="marked unmatched")
-                break
-            if answer == "s":
-                candidates = search(doc, Prompt.ask("search episode titles", console=console))
-                continue
-            if not candidates:
-                continue
-            pick = 0 if answer == "a" else int(answer) - 1
-            decide(doc["id"], "accept", episode_id=candidates[pick]["episode_id"],
-                   reason=f"picked candidate {pick + 1} in review")  # fmt: skip
-            break
-    return True
+    except (EOFError, KeyboardInterrupt) as exc:
+        console.print()  # the cursor was after the prompt
+        tally.left += len(queue) - n + 1 if n else len(queue)
+        return "interrupted" if isinstance(exc, KeyboardInterrupt) else "quit"
+    return "done"
 
 
 def emit_json(data: Any) -> None:

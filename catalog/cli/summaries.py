@@ -8,6 +8,7 @@ import typer
 
 from catalog.cli.common import (
     JsonFlag,
+    ReviewEnd,
     Settings,
     app,
     emit_json,
@@ -216,45 +217,78 @@ def review_queue(
     minimum: Annotated[
         float, typer.Option("--min", min=0, max=1, help="With --yes: the lowest score to accept.")
     ] = 0.6,
+    move: Annotated[
+        bool,
+        typer.Option(
+            "--move",
+            help="With --yes: also accept suggestions whose episode already has a summary "
+            "(moved off it, to unmatched) or a file (kept beside). Without it they are skipped.",
+        ),
+    ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be done.")] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print the items and counts as JSON (a dry run unless --yes)."),
+    ] = False,
 ) -> None:
     """Go through the summaries, then the audio files, waiting for review, best first.
 
-    For each: accept the suggestion (a), pick candidate 1-5, search (s) for another
-    episode, skip (k), mark unmatched (u; a file then keeps a local-only episode), or quit
-    (q). Every decision is logged (`catalog match log`) and can be undone (`catalog match
-    undo`).
+    For each: accept the first candidate (a), pick one by its number, search (s) for
+    another episode, skip (k), mark unmatched (u; a file then keeps a local-only episode),
+    or quit (q). Accepting an episode that already has a summary (or a file) says so and
+    asks first. Review ends with a line of counts: accepted, skipped, left. Every decision
+    is logged (`catalog match log`) and can be undone (`catalog match undo`).
     """
     from catalog import ui
-    from catalog.cli import audio as audio_cli
-    from catalog.services import filereview
+    from catalog.services import filereview, review
     from catalog.services import summaries as rv
 
     settings = get_settings(ctx)
     store = open_store(settings)
     queue = rv.pending(store)
     files = filereview.pending(store)
-    if not queue and not files:
-        settings.err.print("nothing to review")
-        return
-    if yes or dry_run:
-        from catalog.services import review
-
-        rows = review.batch_accept(store, minimum=minimum, now=now(), apply=yes and not dry_run)
+    if yes or dry_run or as_json:
+        rows = review.batch_accept(
+            store, minimum=minimum, now=now(), apply=yes and not dry_run, move=move
+        )
+        counts = review.tally(rows)
+        if as_json:
+            emit_json({"items": [r.as_dict() for r in rows], "counts": counts.as_dict(),
+                       "dry_run": not yes or dry_run})  # fmt: skip
+            return
+        if not rows:
+            settings.err.print("nothing to review")
+            return
         for row in rows:
             settings.out.print(ui.batch_line(row))
+        settings.out.print(ui.review_summary(counts, dry_run=dry_run))
         if dry_run:
             settings.err.print("dry run: nothing changed")
         return
-    if _interactive(settings, store, queue) and files:
-        audio_cli.review_interactive(settings, store, files, _candidates)
+    if not queue and not files:
+        settings.err.print("nothing to review")
+        return
+    tally = review.Tally()
+    end = _interactive(settings, store, queue, tally)
+    if end == "done" and files:
+        from catalog.cli import audio as audio_cli
+
+        end = audio_cli.review_interactive(settings, store, files, _candidates, tally)
+    else:
+        tally.left += len(files)
+    settings.out.print(ui.review_summary(tally))
+    if end == "interrupted":
+        raise typer.Exit(130)
 
 
-def _interactive(settings: Settings, store: Any, queue: list[dict[str, Any]]) -> bool:
+def _interactive(
+    settings: Settings, store: Any, queue: list[dict[str, Any]], tally: Any
+) -> ReviewEnd:
     from rich.table import Table
 
     from catalog import ui
     from catalog.core import match as mt
+    from catalog.services import review
     from catalog.services import summaries as rv
 
     console = settings.out
@@ -283,7 +317,8 @@ def _interactive(settings: Settings, store: Any, queue: list[dict[str, Any]]) ->
                 for c in mt.search(text, index, probe)]  # fmt: skip
 
     return review_loop(
-        settings, queue, show=show, search=search,
+        settings, queue, show=show, search=search, tally=tally,
+        held=lambda doc, episode_id: review.held(store, "summary", doc["id"], episode_id),
         decide=lambda doc_id, action, **kw: rv.decide(store, doc_id, action, now=now(), **kw),
     )  # fmt: skip
 
@@ -375,23 +410,23 @@ def set_(
         and any(f.startswith(summary) for f in store.ids("files"))
     ):
         entry = filereview.decide(store, summary, "set", now=now(), episode_id=ep["id"],
-                                  reason="set by hand")  # fmt: skip
+                                  reason="set by hand", alongside=True)  # fmt: skip
         settings.out.print(ui.safe(f"file {entry['file_id'][:8]} → episode {ep['id'][:8]} "
                                    f"{ep.get('title') or ''}"))  # fmt: skip
         return
-    entry = rv.decide(
-        store,
-        rv.find_summary(store, summary)["id"],
-        "set",
-        now=now(),
-        episode_id=ep["id"],
-        reason="set by hand",
-    )
+    from catalog.services import review
+
+    sid = rv.find_summary(store, summary)["id"]
+    has = review.held(store, "summary", sid, ep["id"])  # `set` is explicit: it moves
+    entry = rv.decide(store, sid, "set", now=now(), episode_id=ep["id"], reason="set by hand",
+                      move=True)  # fmt: skip
     settings.out.print(
         ui.safe(
             f"summary {entry['summary_id'][:8]} → episode {ep['id'][:8]} {ep.get('title') or ''}"
         )
     )
+    if has is not None:
+        settings.out.print(ui.moved_note(has, ep["id"]))
 
 
 @match_app.command("clear")

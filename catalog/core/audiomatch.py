@@ -358,6 +358,22 @@ def attach(info: Mapping[str, Any], lookup: EpisodeLookup, thresholds: Threshold
     return Attachment("auto" if confident else "review", ep_id, best, reasons, candidates)
 
 
+def search(
+    info: Mapping[str, Any], text: str, lookup: EpisodeLookup, top: int = 5
+) -> list[dict[str, Any]]:
+    """Candidates for a free-text search typed in the review queue, best first: the text
+    finds the episodes (as a file with that title would find them), and each is scored
+    against the file itself, by the same signals as `attach`, so an episode gets the same
+    confidence whether the scan or a search put it on the list."""
+    ids = list(dict.fromkeys(lookup.title_candidates(text, None, "")))
+    near = [(match.title_similarity(text, lookup.eps[e].get("title") or ""), e) for e in ids]
+    found = [e for _sim, e in sorted(near, key=lambda p: (-p[0], p[1]))[:top]]
+    scored = [(_value(sims), e, sims) for e in found
+              for sims in [_signals(info, lookup.eps[e], lookup)]]  # fmt: skip
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    return [{"episode_id": e, "score": v, "reasons": dict(s)} for v, e, s in scored]
+
+
 # -- local-only shows and episodes -------------------------------------------------------------
 def local_show_name(info: Mapping[str, Any]) -> str:
     """A local show is named after the album, else the file's folder."""

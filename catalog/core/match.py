@@ -604,6 +604,12 @@ def score(
     return _candidate(q, ep, summary_people, _sims(q, ep, summary_words, summary_people))
 
 
+def _summary_sets(summary: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """A summary's words (title and the start of its text) and its people's keys."""
+    text = (summary.get("title") or "") + " " + (summary.get("body") or "")[:4000]
+    return set(words(text)), {c["key"] for c in summary.get("credits") or [] if c.get("key")}
+
+
 def rank(
     summary: dict[str, Any], index: EpisodeIndex, *, show_ids: set[str] | None = None, top: int = 5
 ) -> list[Candidate]:
@@ -613,10 +619,7 @@ def rank(
     their reasons worked out (`score`).
     """
     q = _prepare(summary)
-    summary_words = set(
-        words((summary.get("title") or "") + " " + (summary.get("body") or "")[:4000])
-    )
-    summary_people = {c["key"] for c in summary.get("credits") or [] if c.get("key")}
+    summary_words, summary_people = _summary_sets(summary)
     cands = index.candidates(summary, query=q)
     if show_ids is not None:
         cands = [i for i in cands if index.eps[i].show_id in show_ids]
@@ -646,9 +649,20 @@ def title_similarity(a: str, b: str) -> float:
 def search(
     text: str, index: EpisodeIndex, summary: dict[str, Any], top: int = 5
 ) -> list[Candidate]:
-    """Candidates for a free-text search typed in the review queue."""
-    probe = dict(summary, title=text, slug="")
-    return rank(probe, index, top=top)
+    """Candidates for a free-text search typed in the review queue, best first.
+
+    The text only finds the episodes (as a summary with that title would find them); each
+    is then scored against the summary itself, by the same scorer as `rank`, so an episode
+    gets the same confidence whether the automatic match or a search put it on the list."""
+    found = rank(dict(summary, title=text, slug=""), index, top=top)
+    if not found:
+        return []
+    q = _prepare(summary)
+    summary_words, summary_people = _summary_sets(summary)
+    wanted = {c.episode_id for c in found}
+    eps = [ep for ep in index.eps if ep.id in wanted]
+    scored = [score(summary, ep, summary_words, summary_people, query=q) for ep in eps]
+    return sorted(scored, key=lambda c: (-c.score, c.episode_id))
 
 
 def assign(

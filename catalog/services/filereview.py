@@ -46,6 +46,20 @@ def log(
     })  # fmt: skip
 
 
+ATTACHED = {"auto", "accepted", "manual"}  # states in which a file belongs to a feed episode
+
+
+def holders(store: Store, episode_id: str, *, exclude: str = "") -> list[dict[str, Any]]:
+    """The files (other than `exclude`, present ones) an episode already has: accepting
+    another file for it attaches that one beside them (see `decide`'s `alongside`)."""
+    return sorted(
+        (d for d in store.all("files")
+         if d.get("episode_id") == episode_id and d["id"] != exclude
+         and d.get("state") in ATTACHED and not d.get("missing")),
+        key=lambda d: d["path"],
+    )  # fmt: skip
+
+
 def decide(
     store: Store,
     file_ref: str,
@@ -54,9 +68,13 @@ def decide(
     now: datetime,
     episode_id: str | None = None,
     reason: str = "",
+    alongside: bool = False,
 ) -> dict[str, Any]:
     """A person's decision: accept (the suggestion or `episode_id`), set, or reject (the file
-    keeps a local-only episode, and no rescan matches it again)."""
+    keeps a local-only episode, and no rescan matches it again).
+
+    An episode may have several files (copies, parts), but accepting a file for an episode
+    that already has one is refused unless `alongside`: then both stay attached."""
     with store.transaction():
         doc = find_file(store, file_ref)
         previous = _snapshot(doc)
@@ -67,6 +85,11 @@ def decide(
                 raise UsageError(f"file {doc['id']} has no suggested episode to accept")
             if store.get("episodes", target) is None:
                 raise NotFoundError(f"no episode with id {target!r}")
+            if not alongside and (others := holders(store, target, exclude=doc["id"])):
+                raise UsageError(
+                    f"episode {target} already has file {others[0]['path']}; "
+                    "attaching this one beside it needs a yes"
+                )
             scan.place(store, batch, doc, "accepted" if action == "accept" else "manual", target)
         elif action == "reject":
             scan.place(store, batch, doc, "rejected", None)

@@ -308,6 +308,16 @@ def find_summary(store: Store, ref: str) -> dict[str, Any]:
     return store.find("summaries", ref)
 
 
+def holder(store: Store, episode_id: str, *, exclude: str = "") -> dict[str, Any] | None:
+    """The summary (other than `exclude`) that an episode already has, if any: accepting
+    another one for that episode would take it away (see `decide`'s `move`)."""
+    return next(
+        (s for s in store.all("summaries")
+         if s.get("episode_id") == episode_id and s["id"] != exclude),
+        None,
+    )  # fmt: skip
+
+
 def decide(
     store: Store,
     summary_id: str,
@@ -316,8 +326,13 @@ def decide(
     now: datetime,
     episode_id: str | None = None,
     reason: str = "",
+    move: bool = False,
 ) -> dict[str, Any]:
-    """A person's decision: accept (the suggestion or `episode_id`), set, reject, clear."""
+    """A person's decision: accept (the suggestion or `episode_id`), set, reject, clear.
+
+    An episode has at most one summary: accepting one for an episode that has another is
+    refused unless `move`, which detaches the other (back to unmatched, where `match run`
+    can match it again) and logs that as its own "clear" decision, undoable."""
     with store.transaction():
         doc = find_summary(store, summary_id)
         previous = _snapshot(doc)
@@ -327,18 +342,17 @@ def decide(
                 raise UsageError(f"summary {doc['id']} has no suggested episode to accept")
             if store.get("episodes", target) is None:
                 raise NotFoundError(f"no episode with id {target!r}")
-            for other in store.all("summaries"):
-                if other["id"] != doc["id"] and other.get("episode_id") == target:
-                    before = _snapshot(other)
-                    _set(store, other, "unmatched", None)  # one summary per episode
-                    log(
-                        store,
-                        now,
-                        other,
-                        "clear",
-                        before,
-                        reason=f"episode {target} given to summary {doc['id']}",
-                    )
+            other = holder(store, target, exclude=doc["id"])
+            if other is not None and not move:
+                raise UsageError(
+                    f"episode {target} already has summary {other['id']}; "
+                    "moving this one there needs a yes"
+                )
+            if other is not None:
+                before = _snapshot(other)
+                _set(store, other, "unmatched", None)  # one summary per episode
+                why = f"moved: summary {doc['id'][:8]} took episode {target}"
+                log(store, now, other, "clear", before, reason=why)
             _set(store, doc, "accepted" if action == "accept" else "manual", target)
         elif action == "reject":
             _set(store, doc, "rejected", None)

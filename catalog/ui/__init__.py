@@ -333,13 +333,67 @@ def report_total(rows: Sequence[Any]) -> Text:
 
 # -- summaries and matching ---------------------------------------------------------------
 def batch_line(row: Any) -> Text:
-    """One line of `match review --yes/--dry-run`: accept or leave, the item, its score."""
-    verb = "accept" if row.accept else "leave"
-    return assemble(
-        (f"{verb:6} ", "green" if row.accept else "yellow"),
+    """One line of `match review --yes/--dry-run`: accept, skip (its episode already has a
+    page or file) or leave (below the minimum), the item, its score, and what it affects."""
+    verb = row.action
+    line = assemble(
+        (f"{verb:6} ", {"accept": "green", "skip": "red"}.get(verb, "yellow")),
         "file " if row.kind == "file" else "",
         row.id[:8], " ", safe(row.title), f"  ({row.score:.2f})",
     )  # fmt: skip
+    if row.held is not None:
+        line.append_text(assemble(": ", held_text(row.held, row.episode_id)))
+        page = row.held.kind == "summary"
+        if row.moved:
+            line.append("; moved off it" if page else "; attached beside it")
+        else:
+            line.append("; --move to take it" if page else "; --move to attach it beside")
+    return line
+
+
+def _held_name(held: Any) -> Text:
+    name = short_source(held.title) if held.kind == "file" else held.title
+    return assemble("'", safe(name or held.id[:8]), "'")
+
+
+def held_text(held: Any, episode_id: str | None) -> Text:
+    """What accepting another item for an episode would affect (a `review.Held`), as
+    "episode 1a2b3c4d already has summary 'X' (auto, 1.00)"."""
+    score = f", {held.score:.2f}" if held.score is not None else ""
+    more = f" and {held.count - 1} more" if held.count > 1 else ""
+    return assemble(
+        f"episode {(episode_id or '')[:8]} already has {held.kind} {held.id[:8]} ",
+        _held_name(held),
+        f" ({held.state}{score}){more}",
+    )  # fmt: skip
+
+
+def held_question(held: Any, episode_id: str | None) -> Text:
+    """The question review asks before an accept that affects what an episode has."""
+    if held.kind == "summary":
+        ask = assemble(f"; move this one there and unmatch summary {held.id[:8]}?")
+    else:
+        ask = assemble("; attach this one beside it (both stay)?")
+    return assemble(held_text(held, episode_id), ask)
+
+
+def moved_note(held: Any, episode_id: str | None) -> Text:
+    """What became of the summary an accept moved off its episode."""
+    return assemble(
+        ("moved: ", "yellow"), f"summary {held.id[:8]} left episode {(episode_id or '')[:8]} "
+        "and is unmatched now "
+        "(`catalog match run` can match it again; `catalog match undo`, twice, puts it back)",
+    )  # fmt: skip
+
+
+def review_summary(tally: Any, *, dry_run: bool = False) -> Text:
+    """The line a review ends with: accepted, (unmatched,) skipped, left (a `review.Tally`)."""
+    parts = [f"accepted {tally.accepted}"]
+    if tally.unmatched:
+        parts.append(f"unmatched {tally.unmatched}")
+    parts += [f"skipped {tally.skipped}", f"left {tally.left}"]
+    text = ", ".join(parts)
+    return assemble(("would have " + text) if dry_run else text)
 
 
 def page_report_table(rows: Sequence[Any], width: int = 80) -> RenderableType:

@@ -97,10 +97,38 @@ def test_scan_table_and_one_error_line_per_bad_file(cli, library: Path) -> None:
     assert "8 files, 7 new" in result.stdout
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert errors == [
-        f"error: {library / 'bad.m4a'}: not a supported audio file "
+        f"error: {library / 'bad.m4a'}: not an audio file mutagen can read "
         "(MP3, M4A, Ogg, Opus, FLAC or WAV)"
     ]
     assert "Traceback" not in result.stderr
+
+
+def _cut_in_the_id3_tag(path: Path) -> Path:
+    """An MP3 cut off inside its ID3 tag: mutagen raises a bare `id3.error()`."""
+    whole = gen.make_mp3(path, 0.5, title="A long title " * 20).read_bytes()
+    path.write_bytes(whole[:120])
+    return path
+
+
+def test_a_bad_file_says_what_is_wrong_and_debug_shows_its_traceback(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    bad = _cut_in_the_id3_tag(folder / "cut.mp3")
+    gen.make_mp3(folder / "fine.mp3", 0.5, title="Fine", album="City Radio")
+    line = f"error: {bad}: cannot read the ID3 tag: the file ends inside it (truncated)"
+    debug = cli("--debug", "scan", folder, code=1)
+    lines = debug.stderr.splitlines()
+    assert lines[0] == line
+    assert lines[1] == "Traceback (most recent call last):"
+    assert "mutagen" in debug.stderr  # where mutagen gave up, not only our re-raise
+    assert lines[-1].endswith(line.removeprefix("error: "))
+    assert "fine.mp3" in debug.stdout  # the scan went on
+    plain = cli("scan", folder, code=1)
+    assert plain.stderr.splitlines() == [line]  # one line, in words, no traceback
+    as_json = cli("--debug", "scan", folder, "--json", code=1)
+    assert json.loads(as_json.stdout)["failed"] == 1  # stdout stays JSON
+    assert "traceback" not in json.loads(as_json.stdout)["files"][0]
+    assert "Traceback (most recent call last):" in as_json.stderr
 
 
 def test_missing_folder_is_a_one_line_error(cli, tmp_path: Path) -> None:

@@ -26,6 +26,15 @@ from catalog.core.errors import UsageError
 ROWS = 50  # rows of the scan report printed on a terminal (--json has them all)
 
 
+def print_traceback(settings: Settings, text: str | None) -> None:
+    """With --debug, the traceback of a per-file error, on stderr under its `error:` line (the
+    file is a reported row, not an error that ends the command)."""
+    if settings.debug and text:
+        from catalog.ui import audio
+
+        settings.err.print(audio.traceback_text(text), soft_wrap=True)
+
+
 @app.command("scan")
 @user_errors
 def scan_(
@@ -75,6 +84,8 @@ def scan_(
         )
     counts = report.counts()
     if as_json:
+        for row in report.failed:
+            print_traceback(settings, row.traceback)
         rows = [
             dict(r.as_dict(), read=r.status in {"new", "changed", "moved"}) for r in report.files
         ]
@@ -97,6 +108,7 @@ def scan_(
                 settings.out.print(f"… and {len(shown) - ROWS} more (--json lists them all)")
         for row in report.failed:
             settings.err.print(ui.error_text(row.error), soft_wrap=True)
+            print_traceback(settings, row.traceback)
         total = sum(1 for r in report.files if r.file_id)
         settings.out.print(audio.scan_summary(counts, total, report.new_episodes, report.new_shows))
         if counts.get("review"):
@@ -162,6 +174,8 @@ def tag_(
             tagging.write(store, plans, now=now(), on_progress=on_progress)
     failed = [p for p in plans if p.status == "error"]
     if as_json:
+        for row in failed:
+            print_traceback(settings, row.traceback)
         emit_json(
             {
                 "files": [p.as_dict() for p in plans],
@@ -172,6 +186,7 @@ def tag_(
     else:
         for row in failed:
             settings.err.print(ui.error_text(row.error), soft_wrap=True)
+            print_traceback(settings, row.traceback)
         same = sum(p.status == "same" for p in plans)
         if going:
             done = sum(p.status == "written" for p in plans)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -51,10 +52,13 @@ class FileReport:
     score: float | None = None
     title: str | None = None
     error: str | None = None
+    traceback: str | None = field(default=None, repr=False)  # of `error`, for --debug
 
     def as_dict(self) -> dict[str, Any]:
-        """Plain data for `--json`."""
-        return dict(self.__dict__)
+        """Plain data for `--json` (the traceback goes to stderr, with --debug)."""
+        out = dict(self.__dict__)
+        del out["traceback"]
+        return out
 
 
 @dataclass
@@ -219,6 +223,7 @@ def scan(
             report.read += 1
         except TagError as exc:
             row.status, row.error = "error", str(exc)
+            row.traceback = "".join(traceback.format_exception(exc))
         except Exception as exc:
             if debug:
                 raise

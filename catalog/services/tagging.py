@@ -4,6 +4,7 @@ description, catalog id), and writing them. Nothing is printed here."""
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,10 +29,12 @@ class TagPlan:
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     status: Literal["planned", "same", "written", "error"] = "planned"
     error: str | None = None
+    traceback: str | None = field(default=None, repr=False)  # of `error`, for --debug
 
     def as_dict(self) -> dict[str, Any]:
-        """Plain data for `--json`."""
+        """Plain data for `--json` (the traceback goes to stderr, with --debug)."""
         out = dict(self.__dict__)
+        del out["traceback"]
         out["changes"] = {k: {"old": old, "new": new} for k, (old, new) in self.changes.items()}
         return out
 
@@ -54,6 +57,7 @@ def plan(store: Store, episode_ids: set[str] | None = None) -> list[TagPlan]:
             current = tags.current_values(tags.read_info(doc["path"]))
         except TagError as exc:
             row.status, row.error = "error", str(exc)
+            row.traceback = "".join(traceback.format_exception(exc))
             continue
         row.changes = audiomatch.tag_diff(
             current, audiomatch.planned_tags(ep, shows.get(ep["show_id"]))
@@ -81,6 +85,7 @@ def write(
             info = tags.write_tags(row.path, {k: new for k, (_old, new) in row.changes.items()})
         except TagError as exc:
             row.status, row.error = "error", str(exc)
+            row.traceback = "".join(traceback.format_exception(exc))
             continue
         row.status = "written"
         written[row.file_id] = info

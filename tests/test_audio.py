@@ -230,6 +230,22 @@ def test_planned_tags_and_diff() -> None:
     }
 
 
+def test_path_guesses_are_the_values_no_tag_holds() -> None:
+    local = {"kind": "local", "title": "City Radio"}
+    ep = {"title": "Morning", "published": "2019-03-01T00:00:00Z"}
+    tagged = {"info": {"title": "Morning", "album": "City Radio", "date": "2019-03-01"}}
+    named = {"info": {"path": "/r/2019-03-01 Morning.mp3"}}
+    assert audiomatch.path_guesses(ep, local, [tagged], [tagged]) == set()
+    assert audiomatch.path_guesses(ep, local, [named], [named]) == {"title", "album", "date"}
+    # one file's tags are the catalog's values for its other formats too
+    assert audiomatch.path_guesses(ep, local, [named, tagged], [named, tagged]) == set()
+    # the show's album may come from another of its episodes' files
+    other = {"info": {"title": "Evening", "album": "city radio"}}
+    assert audiomatch.path_guesses(ep, local, [named], [named, other]) == {"title", "date"}
+    feed = {"kind": None, "title": "City Radio"}
+    assert audiomatch.path_guesses(ep, feed, [named], [named]) == set()
+
+
 def _credit(name: str, role: str, source: str, scope: str = "item"):
     return {"name": name, "key": name.lower(), "role": role, "source": source, "scope": scope}
 

@@ -328,6 +328,37 @@ def test_tag_dry_run_then_write(cli, library: Path, monkeypatch) -> None:
     assert {f["status"] for f in again["files"]} == {"same"}
 
 
+def test_tag_never_writes_values_guessed_from_paths_unless_asked(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "recordings"
+    folder.mkdir()
+    bare = gen.make_m4a(folder / "ep7.m4a", 1.0)  # no tags: named after its file and folder
+    dated = gen.make_mp3(folder / "2019-03-01 morning.mp3", 1.0, title="Morning", album="Radio")
+    _scan(cli, folder)
+    dry = cli("tag", "--dry-run").stdout
+    assert "ep7" not in dry.replace(str(bare), "")  # not as a title, nor as anything else
+    assert "recordings" not in dry.replace(str(folder), "")
+    assert "date:" not in dry  # the day in a file name is a guess too
+    assert "2 file(s): album, date, title guessed from file or folder names" in dry
+    planned = {Path(f["path"]).name: f for f in cli.json("tag", "--dry-run")["files"]}
+    assert set(planned["ep7.m4a"]["changes"]) == {"catalog_id"}
+    assert planned["ep7.m4a"]["guessed"] == {"album": "recordings", "title": "ep7"}
+    assert set(planned["2019-03-01 morning.mp3"]["guessed"]) == {"date"}
+    written = cli.json("tag", "--write", "--yes")  # a real run writes what the dry run showed
+    assert {Path(f["path"]).name: set(f["changes"]) for f in written["files"]} == {
+        name: set(f["changes"]) for name, f in planned.items()
+    }
+    info = tags.read_info(bare)
+    assert (info.title, info.album, info.date) == (None, None, None)
+    assert info.catalog_id
+    assert tags.read_info(dated).date is None
+    asked = cli("tag", "--dry-run", "--from-paths").stdout
+    assert "title: (none) → ep7" in asked
+    assert "album: (none) → recordings" in asked
+    assert "date: (none) → 2019-03-01" in asked
+    cli("tag", "--write", "--yes", "--from-paths")
+    assert (tags.read_info(bare).title, tags.read_info(bare).album) == ("ep7", "recordings")
+
+
 def test_tag_without_files_says_so(cli) -> None:
     assert "catalog scan" in cli("tag").stderr
 

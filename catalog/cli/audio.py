@@ -122,9 +122,11 @@ TAG_HELP = (
     "(every episode with a file when there is no query): title, show as album, date, hosts "
     "as artist, guests (a GUESTS tag and a 'Guests:' line in the comment), episode guid, "
     "feed URL, description and the catalog id. Only these tags change; cover art and every "
-    "other tag stay. Each file is written to a temp copy that must read back right before "
-    "it replaces the file.\n\nWithout --write (or with --dry-run) the changes are shown, per "
-    "file, and nothing is written. --write asks first, unless --yes.\n\n" + QUERY_HELP
+    "other tag stay. A title, album or date that a local episode took from a file or folder "
+    "name is not written unless --from-paths. Each file is written to a temp copy that must "
+    "read back right before it replaces the file.\n\nWithout --write (or with --dry-run) "
+    "the changes are shown, per file, and nothing is written. --write asks first, unless "
+    "--yes.\n\n" + QUERY_HELP
 )
 
 
@@ -143,6 +145,14 @@ def tag_(
         bool, typer.Option("--dry-run", help="Show the changes per file; write nothing.")
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before writing.")] = False,
+    from_paths: Annotated[
+        bool,
+        typer.Option(
+            "--from-paths",
+            help="Also write the title, album and date a local episode took from file and "
+            "folder names (not written by default).",
+        ),
+    ] = False,
     as_json: ReportJsonFlag = False,
 ) -> None:
     from catalog import ui
@@ -152,7 +162,7 @@ def tag_(
     settings = get_settings(ctx)
     store = open_store(settings)
     episode_ids = {e["id"] for e in select(store, terms)[0]} if terms else None
-    plans = tagging.plan(store, episode_ids)
+    plans = tagging.plan(store, episode_ids, from_paths=from_paths)
     if not plans:
         settings.err.print(
             "no episode with an audio file matches"
@@ -188,6 +198,8 @@ def tag_(
             settings.err.print(ui.error_text(row.error), soft_wrap=True)
             print_traceback(settings, row.traceback)
         same = sum(p.status == "same" for p in plans)
+        if note := audio.guessed_note(plans):
+            settings.out.print(note)
         if going:
             done = sum(p.status == "written" for p in plans)
             settings.out.print(f"{done} file(s) tagged, {same} already up to date")

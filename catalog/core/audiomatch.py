@@ -487,6 +487,42 @@ def planned_tags(ep: Mapping[str, Any], show: Mapping[str, Any] | None) -> dict[
     return {k: v for k, v in values.items() if v}
 
 
+PATH_GUESSES = ("title", "album", "date")  # what a local episode may take from a path
+
+
+def path_guesses(
+    ep: Mapping[str, Any],
+    show: Mapping[str, Any] | None,
+    episode_files: Iterable[Mapping[str, Any]],
+    show_files: Iterable[Mapping[str, Any]],
+) -> set[str]:
+    """The planned fields whose values a local episode or show took from a file's path, not
+    from any tag: the title from a file name, the show (album) from a folder name, the day
+    from a file name ("2017-05-10 show.mp3"). `catalog tag` writes them only when asked.
+    A feed's values, and a local one that some file's tag holds, come from the catalog.
+
+    >>> ep = {"title": "ep7", "published": None}
+    >>> sorted(path_guesses(ep, {"kind": "local", "title": "recordings"}, [{}], [{}]))
+    ['album', 'title']
+    >>> path_guesses(ep, {"kind": None, "title": "recordings"}, [{}], [{}])
+    set()
+    """
+    if (show or {}).get("kind") != LOCAL:
+        return set()
+    infos = [dict(d.get("info") or {}) for d in episode_files]
+    guessed = set()
+    if not any(clean_line(i.get("title")) == ep.get("title") for i in infos):
+        guessed.add("title")
+    day = str(ep.get("published") or "")[:10]
+    if day and not any(tag_date({"date": i.get("date")}) == day for i in infos):
+        guessed.add("date")
+    album = fold(str((show or {}).get("title") or ""))
+    albums = (fold(clean_line((d.get("info") or {}).get("album"))) for d in show_files)
+    if album and album not in albums:
+        guessed.add("album")
+    return guessed
+
+
 def tag_diff(current: Mapping[str, Any], planned: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
     """field → (old, new) for every planned value the file does not have yet."""
     return {k: (current.get(k), v) for k, v in planned.items() if current.get(k) != v}

@@ -122,6 +122,19 @@ def tag_diff(path: str, changes: Mapping[str, tuple[Any, Any]]) -> Group:
     return Group(*lines)
 
 
+def guessed_note(plans: Sequence[Any]) -> Text | None:
+    """One line about the values guessed from file and folder names that are not written."""
+    rows = [p for p in plans if getattr(p, "guessed", None)]
+    if not rows:
+        return None
+    fields = sorted({k for p in rows for k in p.guessed})
+    return Text(
+        f"{len(rows)} file(s): {', '.join(fields)} guessed from file or folder names, "
+        "not written (--from-paths writes them)",
+        style="dim",
+    )
+
+
 def traceback_text(text: str) -> Text:
     """A traceback (of a per-file error, shown with --debug) as literal dim text: its lines
     keep their indentation, and the file names and messages in it are made safe."""

@@ -198,6 +198,91 @@ def test_a_copy_in_another_format_joins_the_same_local_episode(cli, library: Pat
     assert len(cli.json("list")) == 7
 
 
+def _one_recording_in_two_formats(folder: Path) -> tuple[Path, Path]:
+    """As a podcast editor exports it: the same tags, but the MP3 has only the year and the
+    M4A the full date ("28.02.2021"), and their lengths differ by a few frames."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tags_ = {"title": "Episode Title", "album": "Podcast Name", "artist": "Author Name"}
+    mp3 = gen.make_mp3(folder / "journalist.mp3", 2.0, date="2021", **tags_)
+    m4a = gen.make_m4a(
+        folder / "journalist.m4a",
+        2.05,
+        **{"©nam": tags_["title"], "©alb": tags_["album"], "©ART": tags_["artist"]},
+        **{"©day": "28.02.2021"},
+    )
+    return mp3, m4a
+
+
+def test_one_recording_in_two_formats_is_one_local_episode(cli, tmp_path: Path) -> None:
+    _one_recording_in_two_formats(tmp_path / "lib" / "exports")
+    # another recording of the same show: same album, artist and length, another title
+    gen.make_mp3(
+        tmp_path / "lib" / "exports" / "other.mp3",
+        2.0,
+        title="Another Episode",
+        album="Podcast Name",
+        artist="Author Name",
+        date="2021",
+    )
+    report = _scan(cli, tmp_path / "lib")
+    rows = _rows(report)
+    assert rows["journalist.mp3"]["episode_id"] == rows["journalist.m4a"]["episode_id"]
+    assert rows["other.mp3"]["episode_id"] != rows["journalist.mp3"]["episode_id"]
+    assert (report["new_episodes"], report["new_shows"]) == (2, 1)
+    assert len(cli.json("list")) == 2
+    shown = cli("show", rows["journalist.mp3"]["episode_id"]).stdout
+    assert "journalist.mp3" in shown
+    assert "journalist.m4a" in shown
+    again = _rows(_scan(cli, tmp_path / "lib"))  # a rescan keeps them together
+    assert again["journalist.mp3"]["episode_id"] == rows["journalist.mp3"]["episode_id"]
+    assert len(cli.json("list")) == 2
+
+
+def test_a_copy_added_later_joins_the_episode_and_a_longer_cut_does_not(
+    cli, tmp_path: Path
+) -> None:
+    folder = tmp_path / "lib"
+    m4a = _one_recording_in_two_formats(folder)[1]
+    m4a.unlink()
+    first = _rows(_scan(cli, folder))["journalist.mp3"]["episode_id"]
+    _one_recording_in_two_formats(folder)
+    assert _rows(_scan(cli, folder))["journalist.m4a"]["episode_id"] == first
+    # the same tags and full date as the M4A, but 7 s longer: another cut, not a copy
+    gen.make_mp3(folder / "journalist-extended.mp3", 9.0, title="Episode Title",
+                 album="Podcast Name", artist="Author Name", date="2021-02-28")  # fmt: skip
+    rows = _rows(_scan(cli, folder))
+    assert rows["journalist-extended.mp3"]["episode_id"] != first
+    assert len(cli.json("list")) == 2
+
+
+def test_matching_one_format_to_a_feed_episode_attaches_the_other(cli, tmp_path: Path) -> None:
+    cli("ingest", OPEN_LINE)
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    # the MP3 carries the episode guid; the M4A (scanned first: its name sorts first) is an
+    # untagged copy that nothing else would match
+    gen.make_mp3(folder / "gardens.mp3", 1.0, title="Gardens", episode_guid=GUID)
+    gen.make_m4a(folder / "gardens.m4a", 1.0)
+    report = _scan(cli, folder)
+    rows = _rows(report)
+    assert rows["gardens.mp3"]["outcome"] == "attached"
+    assert rows["gardens.m4a"]["outcome"] == "attached"
+    assert rows["gardens.m4a"]["episode_id"] == rows["gardens.mp3"]["episode_id"]
+    assert (report["new_episodes"], report["new_shows"]) == (0, 0)  # no local leftovers
+    assert [s.get("kind") for s in cli.json("shows")] == [None]
+
+
+def test_accepting_one_format_in_review_attaches_the_other(cli, library: Path) -> None:
+    gen.make_m4a(library / "rerun.m4a", 1.0)  # an untagged copy of rerun.mp3
+    file_id = _uncertain(cli, library)
+    cli("match", "review", "--yes", "--min", "0.5")
+    target = cli.json("match", "log")[-1]["episode_id"]
+    assert cli.json("match", "log")[-1]["file_id"] == file_id
+    shown = cli("show", target).stdout
+    assert "rerun.mp3" in shown
+    assert "rerun.m4a" in shown
+
+
 def test_files_scanned_before_the_feed_are_attached_when_it_arrives(cli, library: Path) -> None:
     rows = _rows(_scan(cli, library / "Open Line"))
     assert {r["outcome"] for r in rows.values()} == {"local"}

@@ -68,6 +68,7 @@ def decide(
             if store.get("episodes", target) is None:
                 raise NotFoundError(f"no episode with id {target!r}")
             scan.place(store, batch, doc, "accepted" if action == "accept" else "manual", target)
+            scan.join_recordings(store, batch)  # its other formats come along
         elif action == "reject":
             scan.place(store, batch, doc, "rejected", None)
         else:  # pragma: no cover - the CLI offers only the actions above

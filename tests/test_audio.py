@@ -230,6 +230,47 @@ def test_planned_tags_and_diff() -> None:
     }
 
 
+_REC = {"path": "/r/ep.mp3", "title": "Ep 1", "album": "Show", "artist": "Ann", "duration": 600}
+
+
+@pytest.mark.parametrize(
+    ("other", "same"),
+    [
+        ({"path": "/x/ep1.m4a", "duration": 601.9, "date": "28.02.2021"}, True),
+        ({"path": "/x/ep1.m4a", "title": "ep 1!"}, True),  # titles compare normalised
+        ({"path": "/x/ep1.m4a", "duration": 603}, False),  # another cut
+        ({"path": "/x/ep1.m4a", "title": "Ep 2"}, False),  # the same show, another episode
+        ({"path": "/x/ep1.m4a", "album": None, "artist": None, "duration": 600}, False),
+        ({"path": "/x/ep1.m4a", "duration": None}, False),  # tags alone need both lengths
+        ({"path": "/r/ep.m4a", "title": None, "album": None, "duration": None}, True),
+        ({"path": "/r/ep.m4a", "title": "Other"}, False),  # same stem, tags disagree
+        ({"path": "/r/ep.m4a", "date": "2020"}, False),  # dates disagree
+        ({"path": "/r/ep.mp3"}, False),  # the same file
+    ],
+)
+def test_same_recording(other: dict, same: bool) -> None:
+    a = dict(_REC, date="2021")
+    b = {**_REC, "date": None, **other}
+    assert audiomatch.same_recording(a, b) is same
+    assert audiomatch.same_recording(b, a) is same
+
+
+def test_path_guesses_are_the_values_no_tag_holds() -> None:
+    local = {"kind": "local", "title": "City Radio"}
+    ep = {"title": "Morning", "published": "2019-03-01T00:00:00Z"}
+    tagged = {"info": {"title": "Morning", "album": "City Radio", "date": "2019-03-01"}}
+    named = {"info": {"path": "/r/2019-03-01 Morning.mp3"}}
+    assert audiomatch.path_guesses(ep, local, [tagged], [tagged]) == set()
+    assert audiomatch.path_guesses(ep, local, [named], [named]) == {"title", "album", "date"}
+    # one file's tags are the catalog's values for its other formats too
+    assert audiomatch.path_guesses(ep, local, [named, tagged], [named, tagged]) == set()
+    # the show's album may come from another of its episodes' files
+    other = {"info": {"title": "Evening", "album": "city radio"}}
+    assert audiomatch.path_guesses(ep, local, [named], [named, other]) == {"title", "date"}
+    feed = {"kind": None, "title": "City Radio"}
+    assert audiomatch.path_guesses(ep, feed, [named], [named]) == set()
+
+
 def _credit(name: str, role: str, source: str, scope: str = "item"):
     return {"name": name, "key": name.lower(), "role": role, "source": source, "scope": scope}
 

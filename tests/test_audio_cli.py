@@ -97,10 +97,38 @@ def test_scan_table_and_one_error_line_per_bad_file(cli, library: Path) -> None:
     assert "8 files, 7 new" in result.stdout
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert errors == [
-        f"error: {library / 'bad.m4a'}: not a supported audio file "
+        f"error: {library / 'bad.m4a'}: not an audio file mutagen can read "
         "(MP3, M4A, Ogg, Opus, FLAC or WAV)"
     ]
     assert "Traceback" not in result.stderr
+
+
+def _cut_in_the_id3_tag(path: Path) -> Path:
+    """An MP3 cut off inside its ID3 tag: mutagen raises a bare `id3.error()`."""
+    whole = gen.make_mp3(path, 0.5, title="A long title " * 20).read_bytes()
+    path.write_bytes(whole[:120])
+    return path
+
+
+def test_a_bad_file_says_what_is_wrong_and_debug_shows_its_traceback(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    bad = _cut_in_the_id3_tag(folder / "cut.mp3")
+    gen.make_mp3(folder / "fine.mp3", 0.5, title="Fine", album="City Radio")
+    line = f"error: {bad}: cannot read the ID3 tag: the file ends inside it (truncated)"
+    debug = cli("--debug", "scan", folder, code=1)
+    lines = debug.stderr.splitlines()
+    assert lines[0] == line
+    assert lines[1] == "Traceback (most recent call last):"
+    assert "mutagen" in debug.stderr  # where mutagen gave up, not only our re-raise
+    assert lines[-1].endswith(line.removeprefix("error: "))
+    assert "fine.mp3" in debug.stdout  # the scan went on
+    plain = cli("scan", folder, code=1)
+    assert plain.stderr.splitlines() == [line]  # one line, in words, no traceback
+    as_json = cli("--debug", "scan", folder, "--json", code=1)
+    assert json.loads(as_json.stdout)["failed"] == 1  # stdout stays JSON
+    assert "traceback" not in json.loads(as_json.stdout)["files"][0]
+    assert "Traceback (most recent call last):" in as_json.stderr
 
 
 def test_missing_folder_is_a_one_line_error(cli, tmp_path: Path) -> None:
@@ -168,6 +196,91 @@ def test_a_copy_in_another_format_joins_the_same_local_episode(cli, library: Pat
     again = _rows(_scan(cli, library))
     assert again["evening-copy.mp3"]["episode_id"] == rows["evening.flac"]["episode_id"]
     assert len(cli.json("list")) == 7
+
+
+def _one_recording_in_two_formats(folder: Path) -> tuple[Path, Path]:
+    """As a podcast editor exports it: the same tags, but the MP3 has only the year and the
+    M4A the full date ("28.02.2021"), and their lengths differ by a few frames."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tags_ = {"title": "Episode Title", "album": "Podcast Name", "artist": "Author Name"}
+    mp3 = gen.make_mp3(folder / "journalist.mp3", 2.0, date="2021", **tags_)
+    m4a = gen.make_m4a(
+        folder / "journalist.m4a",
+        2.05,
+        **{"©nam": tags_["title"], "©alb": tags_["album"], "©ART": tags_["artist"]},
+        **{"©day": "28.02.2021"},
+    )
+    return mp3, m4a
+
+
+def test_one_recording_in_two_formats_is_one_local_episode(cli, tmp_path: Path) -> None:
+    _one_recording_in_two_formats(tmp_path / "lib" / "exports")
+    # another recording of the same show: same album, artist and length, another title
+    gen.make_mp3(
+        tmp_path / "lib" / "exports" / "other.mp3",
+        2.0,
+        title="Another Episode",
+        album="Podcast Name",
+        artist="Author Name",
+        date="2021",
+    )
+    report = _scan(cli, tmp_path / "lib")
+    rows = _rows(report)
+    assert rows["journalist.mp3"]["episode_id"] == rows["journalist.m4a"]["episode_id"]
+    assert rows["other.mp3"]["episode_id"] != rows["journalist.mp3"]["episode_id"]
+    assert (report["new_episodes"], report["new_shows"]) == (2, 1)
+    assert len(cli.json("list")) == 2
+    shown = cli("show", rows["journalist.mp3"]["episode_id"]).stdout
+    assert "journalist.mp3" in shown
+    assert "journalist.m4a" in shown
+    again = _rows(_scan(cli, tmp_path / "lib"))  # a rescan keeps them together
+    assert again["journalist.mp3"]["episode_id"] == rows["journalist.mp3"]["episode_id"]
+    assert len(cli.json("list")) == 2
+
+
+def test_a_copy_added_later_joins_the_episode_and_a_longer_cut_does_not(
+    cli, tmp_path: Path
+) -> None:
+    folder = tmp_path / "lib"
+    m4a = _one_recording_in_two_formats(folder)[1]
+    m4a.unlink()
+    first = _rows(_scan(cli, folder))["journalist.mp3"]["episode_id"]
+    _one_recording_in_two_formats(folder)
+    assert _rows(_scan(cli, folder))["journalist.m4a"]["episode_id"] == first
+    # the same tags and full date as the M4A, but 7 s longer: another cut, not a copy
+    gen.make_mp3(folder / "journalist-extended.mp3", 9.0, title="Episode Title",
+                 album="Podcast Name", artist="Author Name", date="2021-02-28")  # fmt: skip
+    rows = _rows(_scan(cli, folder))
+    assert rows["journalist-extended.mp3"]["episode_id"] != first
+    assert len(cli.json("list")) == 2
+
+
+def test_matching_one_format_to_a_feed_episode_attaches_the_other(cli, tmp_path: Path) -> None:
+    cli("ingest", OPEN_LINE)
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    # the MP3 carries the episode guid; the M4A (scanned first: its name sorts first) is an
+    # untagged copy that nothing else would match
+    gen.make_mp3(folder / "gardens.mp3", 1.0, title="Gardens", episode_guid=GUID)
+    gen.make_m4a(folder / "gardens.m4a", 1.0)
+    report = _scan(cli, folder)
+    rows = _rows(report)
+    assert rows["gardens.mp3"]["outcome"] == "attached"
+    assert rows["gardens.m4a"]["outcome"] == "attached"
+    assert rows["gardens.m4a"]["episode_id"] == rows["gardens.mp3"]["episode_id"]
+    assert (report["new_episodes"], report["new_shows"]) == (0, 0)  # no local leftovers
+    assert [s.get("kind") for s in cli.json("shows")] == [None]
+
+
+def test_accepting_one_format_in_review_attaches_the_other(cli, library: Path) -> None:
+    gen.make_m4a(library / "rerun.m4a", 1.0)  # an untagged copy of rerun.mp3
+    file_id = _uncertain(cli, library)
+    cli("match", "review", "--yes", "--min", "0.5")
+    target = cli.json("match", "log")[-1]["episode_id"]
+    assert cli.json("match", "log")[-1]["file_id"] == file_id
+    shown = cli("show", target).stdout
+    assert "rerun.mp3" in shown
+    assert "rerun.m4a" in shown
 
 
 def test_files_scanned_before_the_feed_are_attached_when_it_arrives(cli, library: Path) -> None:
@@ -298,6 +411,37 @@ def test_tag_dry_run_then_write(cli, library: Path, monkeypatch) -> None:
     reads.clear()
     again = cli.json("tag", "show:open")
     assert {f["status"] for f in again["files"]} == {"same"}
+
+
+def test_tag_never_writes_values_guessed_from_paths_unless_asked(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "recordings"
+    folder.mkdir()
+    bare = gen.make_m4a(folder / "ep7.m4a", 1.0)  # no tags: named after its file and folder
+    dated = gen.make_mp3(folder / "2019-03-01 morning.mp3", 1.0, title="Morning", album="Radio")
+    _scan(cli, folder)
+    dry = cli("tag", "--dry-run").stdout
+    assert "ep7" not in dry.replace(str(bare), "")  # not as a title, nor as anything else
+    assert "recordings" not in dry.replace(str(folder), "")
+    assert "date:" not in dry  # the day in a file name is a guess too
+    assert "2 file(s): album, date, title guessed from file or folder names" in dry
+    planned = {Path(f["path"]).name: f for f in cli.json("tag", "--dry-run")["files"]}
+    assert set(planned["ep7.m4a"]["changes"]) == {"catalog_id"}
+    assert planned["ep7.m4a"]["guessed"] == {"album": "recordings", "title": "ep7"}
+    assert set(planned["2019-03-01 morning.mp3"]["guessed"]) == {"date"}
+    written = cli.json("tag", "--write", "--yes")  # a real run writes what the dry run showed
+    assert {Path(f["path"]).name: set(f["changes"]) for f in written["files"]} == {
+        name: set(f["changes"]) for name, f in planned.items()
+    }
+    info = tags.read_info(bare)
+    assert (info.title, info.album, info.date) == (None, None, None)
+    assert info.catalog_id
+    assert tags.read_info(dated).date is None
+    asked = cli("tag", "--dry-run", "--from-paths").stdout
+    assert "title: (none) → ep7" in asked
+    assert "album: (none) → recordings" in asked
+    assert "date: (none) → 2019-03-01" in asked
+    cli("tag", "--write", "--yes", "--from-paths")
+    assert (tags.read_info(bare).title, tags.read_info(bare).album) == ("ep7", "recordings")
 
 
 def test_tag_without_files_says_so(cli) -> None:

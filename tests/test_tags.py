@@ -191,27 +191,43 @@ def test_vorbis_chapters_and_podcast_fields(tmp_path: Path) -> None:
     )
 
 
+def _cut_id3(tmp_path: Path) -> bytes:
+    """An MP3 whose ID3 tag says it is longer than the file (cut off inside the tag)."""
+    whole = gen.make_mp3(tmp_path / "whole.mp3", 0.5, title="A long title " * 20).read_bytes()
+    return whole[:120]
+
+
 @pytest.mark.parametrize(
     ("name", "data", "reason"),
     [
-        ("empty.mp3", b"", "can't sync"),
-        ("garbage.mp3", b"\x00\x01garbage" * 50, "can't sync"),
-        ("text.m4a", b"hello", "not a supported audio file"),
-        ("cut.m4a", None, ""),
-        ("cut.flac", b"fLaC\x00\x00", ""),
+        ("empty.mp3", b"", "empty file (0 bytes)"),
+        ("garbage.mp3", b"\x00\x01garbage" * 50, "no MPEG audio frame found (not an MP3 file"),
+        ("text.m4a", b"hello", "not an audio file mutagen can read (MP3, M4A"),
+        ("cut.m4a", None, "cannot read the MP4 boxes: "),
+        ("cut.flac", b"fLaC\x00\x00", "cannot read the FLAC stream: "),
+        ("cut-id3.mp3", _cut_id3, "cannot read the ID3 tag: the file ends inside it (truncated)"),
     ],
-    ids=["empty", "garbage", "unknown", "truncated-mp4", "truncated-flac"],
+    ids=["empty", "garbage", "unknown", "truncated-mp4", "truncated-flac", "truncated-id3"],
 )
-def test_corrupt_or_unknown_files_are_one_tag_error(
-    tmp_path: Path, name: str, data: bytes | None, reason: str
+def test_corrupt_or_unknown_files_are_one_tag_error_in_words(
+    tmp_path: Path, name: str, data: object, reason: str
 ) -> None:
     path = tmp_path / name
+    if callable(data):
+        data = data(tmp_path)
     path.write_bytes(gen.m4a_bytes(1.0)[:60] if data is None else data)
     with pytest.raises(TagError) as err:
         tags.read_info(path)
-    assert str(err.value).startswith(f"{path}: ")
-    assert reason in str(err.value)
-    assert "\n" not in str(err.value)
+    message = str(err.value)
+    assert message.startswith(f"{path}: {reason}")
+    assert "\n" not in message
+    _assert_in_words(message.removeprefix(f"{path}: "))
+
+
+def _assert_in_words(reason: str) -> None:
+    """A reason says what is wrong in words: never a bare (class) name like `error`."""
+    assert len(reason.split()) >= 3, reason
+    assert not reason.rstrip().endswith((": error", ": Error")), reason
 
 
 def test_missing_file_and_folder_are_tag_errors(tmp_path: Path) -> None:
@@ -406,9 +422,10 @@ def test_corpus_file_is_read_or_reported(name: str) -> None:
     try:
         info = tags.read_info(path)
     except TagError as exc:
-        message = str(exc)  # one line, naming the file
+        message = str(exc)  # one line, naming the file, saying what is wrong in words
         assert message.startswith(f"{path}: ")
         assert "\n" not in message
+        _assert_in_words(message.removeprefix(f"{path}: "))
         return
     assert info.format in {"mp3", "mp4", "wav", "flac", "ogg-vorbis", "ogg-opus"}
     assert info.duration is None or info.duration > 0

@@ -27,6 +27,15 @@ from catalog.core.errors import UsageError
 ROWS = 50  # rows of the scan report printed on a terminal (--json has them all)
 
 
+def print_traceback(settings: Settings, text: str | None) -> None:
+    """With --debug, the traceback of a per-file error, on stderr under its `error:` line (the
+    file is a reported row, not an error that ends the command)."""
+    if settings.debug and text:
+        from catalog.ui import audio
+
+        settings.err.print(audio.traceback_text(text), soft_wrap=True)
+
+
 @app.command("scan")
 @user_errors
 def scan_(
@@ -76,6 +85,8 @@ def scan_(
         )
     counts = report.counts()
     if as_json:
+        for row in report.failed:
+            print_traceback(settings, row.traceback)
         rows = [
             dict(r.as_dict(), read=r.status in {"new", "changed", "moved"}) for r in report.files
         ]
@@ -98,6 +109,7 @@ def scan_(
                 settings.out.print(f"… and {len(shown) - ROWS} more (--json lists them all)")
         for row in report.failed:
             settings.err.print(ui.error_text(row.error), soft_wrap=True)
+            print_traceback(settings, row.traceback)
         total = sum(1 for r in report.files if r.file_id)
         settings.out.print(audio.scan_summary(counts, total, report.new_episodes, report.new_shows))
         if counts.get("review"):
@@ -111,9 +123,11 @@ TAG_HELP = (
     "(every episode with a file when there is no query): title, show as album, date, hosts "
     "as artist, guests (a GUESTS tag and a 'Guests:' line in the comment), episode guid, "
     "feed URL, description and the catalog id. Only these tags change; cover art and every "
-    "other tag stay. Each file is written to a temp copy that must read back right before "
-    "it replaces the file.\n\nWithout --write (or with --dry-run) the changes are shown, per "
-    "file, and nothing is written. --write asks first, unless --yes.\n\n" + QUERY_HELP
+    "other tag stay. A title, album or date that a local episode took from a file or folder "
+    "name is not written unless --from-paths. Each file is written to a temp copy that must "
+    "read back right before it replaces the file.\n\nWithout --write (or with --dry-run) "
+    "the changes are shown, per file, and nothing is written. --write asks first, unless "
+    "--yes.\n\n" + QUERY_HELP
 )
 
 
@@ -132,6 +146,14 @@ def tag_(
         bool, typer.Option("--dry-run", help="Show the changes per file; write nothing.")
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before writing.")] = False,
+    from_paths: Annotated[
+        bool,
+        typer.Option(
+            "--from-paths",
+            help="Also write the title, album and date a local episode took from file and "
+            "folder names (not written by default).",
+        ),
+    ] = False,
     as_json: ReportJsonFlag = False,
 ) -> None:
     from catalog import ui
@@ -141,7 +163,7 @@ def tag_(
     settings = get_settings(ctx)
     store = open_store(settings)
     episode_ids = {e["id"] for e in select(store, terms)[0]} if terms else None
-    plans = tagging.plan(store, episode_ids)
+    plans = tagging.plan(store, episode_ids, from_paths=from_paths)
     if not plans:
         settings.err.print(
             "no episode with an audio file matches"
@@ -163,6 +185,8 @@ def tag_(
             tagging.write(store, plans, now=now(), on_progress=on_progress)
     failed = [p for p in plans if p.status == "error"]
     if as_json:
+        for row in failed:
+            print_traceback(settings, row.traceback)
         emit_json(
             {
                 "files": [p.as_dict() for p in plans],
@@ -173,7 +197,10 @@ def tag_(
     else:
         for row in failed:
             settings.err.print(ui.error_text(row.error), soft_wrap=True)
+            print_traceback(settings, row.traceback)
         same = sum(p.status == "same" for p in plans)
+        if note := audio.guessed_note(plans):
+            settings.out.print(note)
         if going:
             done = sum(p.status == "written" for p in plans)
             settings.out.print(f"{done} file(s) tagged, {same} already up to date")

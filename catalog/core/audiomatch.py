@@ -26,7 +26,14 @@ from pathlib import PurePath
 from typing import Any
 
 from catalog.core import match, people
-from catalog.core.normalize import HOST_ROLES, clean_block, clean_line, fold, person_key
+from catalog.core.normalize import (
+    HOST_ROLES,
+    clean_block,
+    clean_line,
+    fold,
+    person_key,
+    title_key,
+)
 from catalog.core.pagedates import parse_date
 
 LOCAL = "local"  # the `kind` of a show made from files (no feed): `refresh` skips it
@@ -427,6 +434,60 @@ def local_episode_id(show_id: str, info: Mapping[str, Any]) -> str:
     return short_hash(show_id, "title:" + fold(file_title(info)) + "|" + (tag_date(info) or ""))
 
 
+SAME_LENGTH = 2.0  # seconds: two encodes of one recording are no further apart
+
+
+def _tag(info: Mapping[str, Any], key: str) -> str:
+    return title_key(clean_line(info.get(key)))
+
+
+def _year(info: Mapping[str, Any]) -> str | None:
+    found = re.search(r"\b(\d{4})\b", str(info.get("date") or ""))
+    return found.group(1) if found else None
+
+
+def recording_keys(info: Mapping[str, Any]) -> list[tuple[str, ...]]:
+    """Where to look for other formats of a file's recording: the same stem in its folder,
+    and the same title, album and artist (`same_recording` decides)."""
+    path = PurePath(str(info.get("path") or ""))
+    keys: list[tuple[str, ...]] = [("stem", str(path.parent), fold(path.stem))]
+    title, album, artist = (_tag(info, k) for k in ("title", "album", "artist"))
+    if title and (album or artist):
+        keys.append(("tags", title, album, artist))
+    return keys
+
+
+def same_recording(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Whether two files are one recording in two formats (an MP3 and an M4A of an
+    episode): lengths within `SAME_LENGTH` (when both are known), dates that do not
+    disagree, and either the same stem in the same folder with no tag that differs, or the
+    same title, album and artist (title and one of the others given) and both lengths known.
+    Different recordings that share an album or artist have other titles and stay apart.
+
+    >>> mp3 = {"path": "/a/ep.mp3", "title": "Ep", "album": "Show", "duration": 600.0}
+    >>> same_recording(mp3, dict(mp3, path="/b/other.m4a", duration=601.5))
+    True
+    >>> same_recording(mp3, dict(mp3, path="/b/other.m4a", title="Ep 2"))
+    False
+    >>> same_recording(mp3, {"path": "/a/ep.m4a", "duration": 599.0})  # untagged copy
+    True
+    """
+    pa, pb = PurePath(str(a.get("path") or "")), PurePath(str(b.get("path") or ""))
+    if pa == pb:
+        return False
+    da, db = a.get("duration"), b.get("duration")
+    if da and db and abs(float(da) - float(db)) > SAME_LENGTH:
+        return False
+    for day_a, day_b in ((_year(a), _year(b)), (tag_date(a), tag_date(b))):
+        if day_a and day_b and day_a != day_b:
+            return False
+    fields = ("title", "album", "artist")
+    if pa.parent == pb.parent and fold(pa.stem) == fold(pb.stem):
+        return all(_tag(a, k) == _tag(b, k) for k in fields if _tag(a, k) and _tag(b, k))
+    keys = recording_keys(a)
+    return bool(da and db) and len(keys) > 1 and keys[1] in recording_keys(b)
+
+
 def local_episode(show_id: str, info: Mapping[str, Any], stamp: str) -> dict[str, Any]:
     """An episode document for a file no feed knows (the shape of a feed's episode)."""
     day = tag_date(info)
@@ -501,6 +562,42 @@ def planned_tags(ep: Mapping[str, Any], show: Mapping[str, Any] | None) -> dict[
         "catalog_id": ep.get("id") or "",
     }
     return {k: v for k, v in values.items() if v}
+
+
+PATH_GUESSES = ("title", "album", "date")  # what a local episode may take from a path
+
+
+def path_guesses(
+    ep: Mapping[str, Any],
+    show: Mapping[str, Any] | None,
+    episode_files: Iterable[Mapping[str, Any]],
+    show_files: Iterable[Mapping[str, Any]],
+) -> set[str]:
+    """The planned fields whose values a local episode or show took from a file's path, not
+    from any tag: the title from a file name, the show (album) from a folder name, the day
+    from a file name ("2017-05-10 show.mp3"). `catalog tag` writes them only when asked.
+    A feed's values, and a local one that some file's tag holds, come from the catalog.
+
+    >>> ep = {"title": "ep7", "published": None}
+    >>> sorted(path_guesses(ep, {"kind": "local", "title": "recordings"}, [{}], [{}]))
+    ['album', 'title']
+    >>> path_guesses(ep, {"kind": None, "title": "recordings"}, [{}], [{}])
+    set()
+    """
+    if (show or {}).get("kind") != LOCAL:
+        return set()
+    infos = [dict(d.get("info") or {}) for d in episode_files]
+    guessed = set()
+    if not any(clean_line(i.get("title")) == ep.get("title") for i in infos):
+        guessed.add("title")
+    day = str(ep.get("published") or "")[:10]
+    if day and not any(tag_date({"date": i.get("date")}) == day for i in infos):
+        guessed.add("date")
+    album = fold(str((show or {}).get("title") or ""))
+    albums = (fold(clean_line((d.get("info") or {}).get("album"))) for d in show_files)
+    if album and album not in albums:
+        guessed.add("album")
+    return guessed
 
 
 def tag_diff(current: Mapping[str, Any], planned: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:

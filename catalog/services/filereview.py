@@ -91,6 +91,7 @@ def decide(
                     "attaching this one beside it needs a yes"
                 )
             scan.place(store, batch, doc, "accepted" if action == "accept" else "manual", target)
+            scan.join_recordings(store, batch)  # its other formats come along
         elif action == "reject":
             scan.place(store, batch, doc, "rejected", None)
         else:  # pragma: no cover - the CLI offers only the actions above

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -51,10 +52,13 @@ class FileReport:
     score: float | None = None
     title: str | None = None
     error: str | None = None
+    traceback: str | None = field(default=None, repr=False)  # of `error`, for --debug
 
     def as_dict(self) -> dict[str, Any]:
-        """Plain data for `--json`."""
-        return dict(self.__dict__)
+        """Plain data for `--json` (the traceback goes to stderr, with --debug)."""
+        out = dict(self.__dict__)
+        del out["traceback"]
+        return out
 
 
 @dataclass
@@ -219,6 +223,7 @@ def scan(
             report.read += 1
         except TagError as exc:
             row.status, row.error = "error", str(exc)
+            row.traceback = "".join(traceback.format_exception(exc))
         except Exception as exc:
             if debug:
                 raise
@@ -340,6 +345,7 @@ def _apply(
             doc["missing"] = True
             batch.files[fid] = doc
             batch.touched.add(doc.get("episode_id") or "")
+    join_recordings(store, batch, rows)
     settle(store, batch)
     report.new_episodes, report.new_shows = batch.new_episodes, batch.new_shows
 
@@ -396,6 +402,83 @@ def place(
     doc["title"] = audiomatch.file_title(doc["info"])
     batch.touched.add(episode_id or "")
     batch.files[doc["id"]] = doc
+
+
+def join_recordings(store: Store, batch: Batch, rows: dict[str, FileReport] | None = None) -> None:
+    """Files of a batch and the other formats of their recordings (`audiomatch.same_recording`,
+    among every present file) share one episode: the feed episode one of them is attached to
+    (a person's decision first, then the best score), which the others in `local` or
+    `review` join as `auto`; else the local episode of the first (one already stored
+    first). Files a person decided about stay where they are."""
+    from catalog.core import audiomatch
+
+    changed = [d for d in batch.files.values() if not d.get("_delete") and not d.get("missing")]
+    if not changed:
+        return
+    docs = {d["id"]: d for d in store.scan("files") if not d.get("missing") and d.get("info")}
+    for fid, d in batch.files.items():
+        if d.get("_delete") or d.get("missing"):
+            docs.pop(fid, None)
+        else:
+            docs[fid] = d  # the batch's copy is the current one
+    buckets: dict[tuple[str, ...], list[str]] = {}
+    for d in docs.values():
+        for key in audiomatch.recording_keys(d["info"]):
+            buckets.setdefault(key, []).append(d["id"])
+    done: set[str] = set()
+    for doc in changed:
+        if doc["id"] in done:
+            continue
+        group, todo = {doc["id"]}, [doc["id"]]
+        while todo:
+            info = docs[todo.pop()]["info"]
+            for key in audiomatch.recording_keys(info):
+                for other in buckets.get(key, []):
+                    if other not in group and audiomatch.same_recording(info, docs[other]["info"]):
+                        group.add(other)
+                        todo.append(other)
+        done |= group
+        if len(group) > 1:
+            _share(store, batch, sorted((docs[i] for i in group), key=lambda d: d["path"]), rows)
+    used = {d.get("episode_id") for d in batch.files.values() if not d.get("_delete")}
+    for ep_id in [e for e in batch.episodes if e not in used]:  # made, then left by its file
+        del batch.episodes[ep_id]
+        batch.new_episodes -= 1
+    shows = {e["show_id"] for e in batch.episodes.values()}
+    for show_id in [s for s in batch.shows if s not in shows]:
+        del batch.shows[show_id]
+        batch.new_shows -= 1
+
+
+def _share(
+    store: Store, batch: Batch, group: list[dict[str, Any]], rows: dict[str, FileReport] | None
+) -> None:
+    """Put the files of one recording on one episode (see `join_recordings`)."""
+    attached = [d for d in group if d.get("state") in ATTACHED and d.get("episode_id")]
+    if attached:
+        lead = min(attached, key=lambda d: (d["state"] == "auto", -(d.get("score") or 0)))
+        state, movers = "auto", [d for d in group if d.get("state") in REMATCH]
+    else:
+        local = [d for d in group if d.get("state") == "local" and d.get("episode_id")]
+        if len(local) < 2:
+            return
+        lead = min(local, key=lambda d: d["episode_id"] in batch.episodes)  # a stored one
+        state, movers = "local", [d for d in local if d is not lead]
+    target = lead["episode_id"]
+    for found in movers:
+        if (found.get("state"), found.get("episode_id")) == (state, target):
+            continue
+        doc = batch.files.get(found["id"]) or store.get("files", found["id"]) or found
+        place(store, batch, doc, state, target)
+        if state == "auto":
+            note = f"the same recording as {Path(lead['path']).name}"
+            doc.update(score=lead.get("score"), reasons={"notes": [note]}, candidates=[])
+        row = (rows or {}).get(doc["id"])
+        if row is not None:
+            row.episode_id, row.state = target, state
+            row.outcome = "attached" if state == "auto" else "local"
+            if state == "auto":
+                row.score = lead.get("score")
 
 
 def _local_episode(store: Store, batch: Batch, info: dict[str, Any]) -> str:

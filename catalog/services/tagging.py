@@ -4,6 +4,7 @@ description, catalog id), and writing them. Nothing is printed here."""
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,7 +21,8 @@ Progress = Callable[[int, int, str], None]
 
 @dataclass
 class TagPlan:
-    """One file: its episode, and field → (value in the file, value to write)."""
+    """One file: its episode, and field → (value in the file, value to write); `guessed`:
+    the values taken from file or folder names that are not written (see `plan`)."""
 
     file_id: str
     path: str
@@ -28,21 +30,34 @@ class TagPlan:
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     status: Literal["planned", "same", "written", "error"] = "planned"
     error: str | None = None
+    guessed: dict[str, Any] = field(default_factory=dict)
+    traceback: str | None = field(default=None, repr=False)  # of `error`, for --debug
 
     def as_dict(self) -> dict[str, Any]:
-        """Plain data for `--json`."""
+        """Plain data for `--json` (the traceback goes to stderr, with --debug)."""
         out = dict(self.__dict__)
+        del out["traceback"]
         out["changes"] = {k: {"old": old, "new": new} for k, (old, new) in self.changes.items()}
         return out
 
 
-def plan(store: Store, episode_ids: set[str] | None = None) -> list[TagPlan]:
+def plan(
+    store: Store, episode_ids: set[str] | None = None, *, from_paths: bool = False
+) -> list[TagPlan]:
     """What writing would change in the present files of these episodes (all episodes with
-    files when None). Each file is read afresh: the diff is against the file as it is now."""
+    files when None). Each file is read afresh: the diff is against the file as it is now.
+
+    Values a local episode took from a file or folder name (`audiomatch.path_guesses`) are
+    left out (listed in `guessed`) unless `from_paths`: only what the catalog knows is
+    written. A dry run and a write use the same plan."""
     plans: list[TagPlan] = []
     shows = {s["id"]: s for s in store.scan("shows")}
-    docs = [d for d in store.scan("files") if d.get("episode_id") and not d.get("missing")]
-    docs = [d for d in docs if episode_ids is None or d["episode_id"] in episode_ids]
+    present = [d for d in store.scan("files") if d.get("episode_id") and not d.get("missing")]
+    docs = [d for d in present if episode_ids is None or d["episode_id"] in episode_ids]
+    by_episode: dict[str, list[dict[str, Any]]] = {}
+    for doc in present:
+        by_episode.setdefault(doc["episode_id"], []).append(doc)
+    by_show: dict[str, list[dict[str, Any]]] = {}  # the files of each local show, when needed
     for doc in sorted(docs, key=lambda d: d["path"]):
         row = TagPlan(doc["id"], doc["path"], doc["episode_id"])
         plans.append(row)
@@ -54,10 +69,20 @@ def plan(store: Store, episode_ids: set[str] | None = None) -> list[TagPlan]:
             current = tags.current_values(tags.read_info(doc["path"]))
         except TagError as exc:
             row.status, row.error = "error", str(exc)
+            row.traceback = "".join(traceback.format_exception(exc))
             continue
-        row.changes = audiomatch.tag_diff(
-            current, audiomatch.planned_tags(ep, shows.get(ep["show_id"]))
-        )
+        show = shows.get(ep["show_id"])
+        changes = audiomatch.tag_diff(current, audiomatch.planned_tags(ep, show))
+        if not from_paths and (show or {}).get("kind") == audiomatch.LOCAL:
+            if not by_show:
+                for ep_id, files in by_episode.items():
+                    other = store.get("episodes", ep_id)
+                    by_show.setdefault((other or {}).get("show_id") or "", []).extend(files)
+            guessed = audiomatch.path_guesses(
+                ep, show, by_episode.get(ep["id"], []), by_show.get(ep["show_id"], [])
+            )
+            row.guessed = {k: changes.pop(k)[1] for k in sorted(guessed) if k in changes}
+        row.changes = changes
         row.status = "planned" if row.changes else "same"
     return plans
 
@@ -81,6 +106,7 @@ def write(
             info = tags.write_tags(row.path, {k: new for k, (_old, new) in row.changes.items()})
         except TagError as exc:
             row.status, row.error = "error", str(exc)
+            row.traceback = "".join(traceback.format_exception(exc))
             continue
         row.status = "written"
         written[row.file_id] = info

@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from catalog.core.normalize import fmt_duration
+from catalog.core.normalize import clean_line, fmt_duration
 from catalog.ui.text import STATE_STYLE, fitted_table, safe, safe_block, short_source
 
 _STATUS_STYLE = {
@@ -120,6 +120,29 @@ def tag_diff(path: str, changes: Mapping[str, tuple[Any, Any]]) -> Group:
         line.append_text(safe(_value(new), style="green"))
         lines.append(line)
     return Group(*lines)
+
+
+def guessed_note(plans: Sequence[Any]) -> Text | None:
+    """One line about the values guessed from file and folder names that are not written."""
+    rows = [p for p in plans if getattr(p, "guessed", None)]
+    if not rows:
+        return None
+    fields = sorted({k for p in rows for k in p.guessed})
+    return Text(
+        f"{len(rows)} file(s): {', '.join(fields)} guessed from file or folder names, "
+        "not written (--from-paths writes them)",
+        style="dim",
+    )
+
+
+def traceback_text(text: str) -> Text:
+    """A traceback (of a per-file error, shown with --debug) as literal dim text: its lines
+    keep their indentation, and the file names and messages in it are made safe."""
+    lines = []
+    for line in text.rstrip("\n").split("\n"):
+        body = line.lstrip(" ")
+        lines.append(" " * (len(line) - len(body)) + clean_line(body))
+    return Text("\n".join(lines), style="dim")
 
 
 def file_panel(doc: Mapping[str, Any]) -> Panel:

@@ -96,11 +96,50 @@ def _errors() -> tuple[type[BaseException], ...]:
     return (MutagenError, OSError, struct.error, ValueError, EOFError, IndexError, OverflowError)
 
 
+# What a mutagen module reads, for messages in words (the class names say only "error").
+_PARTS = {
+    "mutagen.id3": "the ID3 tag",
+    "mutagen.mp3": "the MPEG audio",
+    "mutagen.mp4": "the MP4 boxes",
+    "mutagen.ogg": "the Ogg stream",
+    "mutagen.flac": "the FLAC stream",
+    "mutagen.wave": "the WAV chunks",
+    "mutagen._riff": "the WAV chunks",
+    "mutagen._iff": "the WAV chunks",
+}
+TRUNCATED = "the file ends inside it (truncated)"
+CORRUPT = "corrupt or truncated data"
+
+
+def _detail(exc: BaseException) -> str:
+    """The words of an exception, else of the one it was raised from (mutagen turns a bare
+    short read into its module's `error()`), else what such a bare error means."""
+    for err in (exc, exc.__cause__ or exc.__context__):
+        if err is None:
+            continue
+        if isinstance(err, OSError) and err.strerror:
+            return err.strerror
+        if text := clean_line(str(err)):
+            return text[:200]
+    if isinstance(exc.__cause__ or exc.__context__, OSError):  # mutagen's read_full: short read
+        return TRUNCATED
+    return CORRUPT
+
+
 def _reason(exc: BaseException) -> str:
+    """What went wrong, in words, never a bare class name: "cannot read the ID3 tag: …"."""
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
-    text = clean_line(str(exc)) or type(exc).__name__
-    return text[:200]
+    module = type(exc).__module__ or ""
+    if type(exc).__name__ == "HeaderNotFoundError":  # mutagen.mp3: "can't sync to MPEG frame"
+        return "no MPEG audio frame found (not an MP3 file, or its audio is corrupt or missing)"
+    part = next((v for k, v in _PARTS.items() if module.startswith(k)), None)
+    if part is None and module.startswith("mutagen"):
+        part = "the file"
+    if part is None:  # struct.error, ValueError…: mutagen (or our chapter reader) hit bad data
+        text = _detail(exc)
+        return text if text == CORRUPT else f"{CORRUPT} ({text})"
+    return f"cannot read {part}: {_detail(exc)}"
 
 
 def _text(value: object) -> str | None:
@@ -152,7 +191,7 @@ def _open(path: Path) -> Any:
 
     audio = mutagen.File(path, options=[MP3, MP4, OggVorbis, OggOpus, FLAC, WAVE])
     if audio is None:
-        raise TagError("not a supported audio file (MP3, M4A, Ogg, Opus, FLAC or WAV)")
+        raise TagError("not an audio file mutagen can read (MP3, M4A, Ogg, Opus, FLAC or WAV)")
     return audio
 
 
@@ -163,6 +202,8 @@ def read_info(path: str | Path) -> AudioInfo:
         stat = path.stat()
         if not path.is_file():
             raise TagError("not a file")
+        if stat.st_size == 0:
+            raise TagError("empty file (0 bytes)")
         audio = _open(path)
         kind = _kind(audio)
         length = getattr(audio.info, "length", None)
@@ -175,9 +216,9 @@ def read_info(path: str | Path) -> AudioInfo:
                 with path.open("rb") as fh:
                     marks = chapters.from_quicktime(fh, duration)
     except TagError as exc:
-        raise TagError(f"{path}: {exc}") from None
-    except _errors() as exc:
-        raise TagError(f"{path}: {_reason(exc)}") from None
+        raise TagError(f"{path}: {exc}") from exc.__cause__
+    except _errors() as exc:  # chained: `--debug` shows mutagen's traceback
+        raise TagError(f"{path}: {_reason(exc)}") from exc
     # Past this point mutagen has parsed everything: an exception here is a bug in catalog.
     return _info(path, stat, audio, kind, duration, marks)
 
@@ -407,9 +448,9 @@ def write_tags(path: str | Path, changes: Mapping[str, Any]) -> AudioInfo:
         tmp = ""
         _fsync_folder(src.parent)
     except TagError as exc:
-        raise TagError(f"{src}: {exc}") from None
+        raise TagError(f"{src}: {exc}") from exc.__cause__
     except _errors() as exc:
-        raise TagError(f"{src}: cannot write tags: {_reason(exc)}") from None
+        raise TagError(f"{src}: cannot write tags: {_reason(exc)}") from exc
     finally:
         if tmp:
             with contextlib.suppress(OSError):

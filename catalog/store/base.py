@@ -89,6 +89,10 @@ class Store(Protocol):
     def transaction(self) -> contextlib.AbstractContextManager[Any]:
         """All-or-nothing: every write inside is stored, or none is."""
 
+    def batch(self) -> contextlib.AbstractContextManager[Any]:
+        """Many transactions of one command (an ingest of many sources): each is still
+        all-or-nothing, but the store may write them together (TinyDB: once at the end)."""
+
     def put(self, table: str, docs: Iterable[dict[str, Any]]) -> None:
         """Insert or replace documents by id."""
 

@@ -19,8 +19,11 @@ if TYPE_CHECKING:
 BACKENDS = ("tinydb", "sqlite")
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 TABLES = ("shows", "episodes", "people", "summaries", "decisions", "curated", "files")
-MIGRATE_HINT_EPISODES = 20_000
-MIGRATE_HINT_BYTES = 5_000_000  # a cheap first test: 20,000 episodes take far more JSON
+# Where a TinyDB catalog's commands cost about twice SQLite's (`list --limit 20`, whole
+# process): bench/tiny_bench.py measures it (about 6,000 to 15,000 episodes on a 2-core
+# machine, busy or quiet) and says whether this threshold still fits.
+MIGRATE_HINT_EPISODES = 10_000
+MIGRATE_HINT_BYTES = 8_000_000  # a cheap first test: 10,000 episodes take more JSON
 
 Predicate = Callable[[dict[str, Any]], bool]
 

@@ -69,6 +69,7 @@ bench: $(STAMP)  ## benchmarks (ratios to baselines measured in the same run), c
 	$(PY) bench/pages_eval.py
 	$(PY) bench/catalog_bench.py
 	$(PY) bench/ingest_bench.py
+	$(PY) bench/tiny_bench.py
 	$(PY) bench/match_bench.py
 	$(PY) bench/people_bench.py
 	$(PY) bench/startup_bench.py

@@ -141,8 +141,23 @@ def ingest(
 ) -> IngestReport:
     """Ingest feed files, URLs, OPML files and folders of them.
 
-    One bad source never stops the rest: it is reported and the others go on.
+    One bad source never stops the rest: it is reported and the others go on. The sources
+    are stored as one batch (`Store.batch`: a TinyDB catalog is written once, at the end).
     """
+    with store.batch():
+        return _ingest_all(store, sources, now=now, settings=settings,
+                           on_progress=on_progress, debug=debug)  # fmt: skip
+
+
+def _ingest_all(
+    store: Store,
+    sources: Iterable[str],
+    *,
+    now: datetime,
+    settings: FetchSettings | None,
+    on_progress: Progress | None,
+    debug: bool,
+) -> IngestReport:
     settings = settings or FetchSettings()
     queue: list[tuple[str, str | None]] = [(_location(s), None) for s in expand_sources(sources)]
     report = IngestReport()
@@ -184,7 +199,21 @@ def refresh(
     on_progress: Progress | None = None,
     debug: bool = False,
 ) -> IngestReport:
-    """Re-ingest every known show from its stored feed location, with conditional GET."""
+    """Re-ingest every known show from its stored feed location, with conditional GET (as
+    one batch, like `ingest`)."""
+    with store.batch():
+        return _refresh_all(store, now=now, settings=settings, on_progress=on_progress,
+                            debug=debug)  # fmt: skip
+
+
+def _refresh_all(
+    store: Store,
+    *,
+    now: datetime,
+    settings: FetchSettings | None,
+    on_progress: Progress | None,
+    debug: bool,
+) -> IngestReport:
     settings = settings or FetchSettings()
     report = IngestReport()
     # Local shows (made from audio files by `catalog scan`) have no feed to fetch.
@@ -367,7 +396,7 @@ def _record_status(
         show = store.get("shows", known["id"])
         if show is None:
             return
-        show["last_checked"] = normalize.datetime_to_iso(now)
+        show["last_checked"] = _checked(show.get("last_checked"), normalize.datetime_to_iso(now))
         show["last_error"] = None
         if fetched.status == "gone":
             show["status"] = "gone"
@@ -379,6 +408,19 @@ def _record_status(
         store.put("shows", [show])
 
 
+def _checked(before: str | None, stamp: str) -> str:
+    """A show's last check, an episode's last sighting: `stamp`, or the time already stored
+    if it is of the same (UTC) day. Only the day is shown, and so a re-ingest of unchanged
+    feeds on the same day changes nothing, and writes nothing.
+
+    >>> _checked("2024-05-01T08:00:00Z", "2024-05-01T21:30:00Z")
+    '2024-05-01T08:00:00Z'
+    >>> _checked("2024-04-30T08:00:00Z", "2024-05-01T21:30:00Z")
+    '2024-05-01T21:30:00Z'
+    """
+    return before if before and before[:10] == stamp[:10] else stamp
+
+
 def _record_error(store: Store, show_id: str, error: str, now: datetime) -> None:
     try:
         with store.transaction():
@@ -386,7 +428,9 @@ def _record_error(store: Store, show_id: str, error: str, now: datetime) -> None
             if show is not None:
                 show["status"] = "error"
                 show["last_error"] = error
-                show["last_checked"] = normalize.datetime_to_iso(now)
+                show["last_checked"] = _checked(
+                    show.get("last_checked"), normalize.datetime_to_iso(now)
+                )
                 store.put("shows", [show])
     except CatalogError:  # the store itself is the problem; the row already says what failed
         pass
@@ -457,7 +501,7 @@ def _merge(
     show.update(
         status="ok",
         last_error=None,
-        last_checked=stamp,
+        last_checked=_checked(show.get("last_checked"), stamp),
         etag=fetched.etag,
         last_modified=fetched.last_modified,
     )
@@ -511,7 +555,8 @@ def _merge(
             if "tags" in kept:  # the tags of its audio files (catalog/scan.py)
                 content["credit_inputs"]["tags"] = kept["tags"]
             changed = any(match.get(k) != content[k] for k in CONTENT_FIELDS)
-            doc.update(content, last_seen=stamp, absent_since=None)
+            doc.update(content, last_seen=_checked(match.get("last_seen"), stamp),
+                       absent_since=None)  # fmt: skip
             if changed:
                 doc["updated_at"] = stamp
                 row.updated += 1

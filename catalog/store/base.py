@@ -19,8 +19,11 @@ if TYPE_CHECKING:
 BACKENDS = ("tinydb", "sqlite")
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 TABLES = ("shows", "episodes", "people", "summaries", "decisions", "curated", "files")
-MIGRATE_HINT_EPISODES = 20_000
-MIGRATE_HINT_BYTES = 5_000_000  # a cheap first test: 20,000 episodes take far more JSON
+# Where a TinyDB catalog's commands cost about twice SQLite's (`list --limit 20`, whole
+# process): bench/tiny_bench.py measures it (about 6,000 to 15,000 episodes on a 2-core
+# machine, busy or quiet) and says whether this threshold still fits.
+MIGRATE_HINT_EPISODES = 10_000
+MIGRATE_HINT_BYTES = 8_000_000  # a cheap first test: 10,000 episodes take more JSON
 
 Predicate = Callable[[dict[str, Any]], bool]
 
@@ -88,6 +91,10 @@ class Store(Protocol):
 
     def transaction(self) -> contextlib.AbstractContextManager[Any]:
         """All-or-nothing: every write inside is stored, or none is."""
+
+    def batch(self) -> contextlib.AbstractContextManager[Any]:
+        """Many transactions of one command (an ingest of many sources): each is still
+        all-or-nothing, but the store may write them together (TinyDB: once at the end)."""
 
     def put(self, table: str, docs: Iterable[dict[str, Any]]) -> None:
         """Insert or replace documents by id."""

@@ -464,6 +464,12 @@ class SQLiteStore:
                     conn.execute("ROLLBACK")
             raise StoreError(f"{self.path}: cannot write: {exc}") from None
 
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[SQLiteStore]:
+        """Many transactions of one command: each commits as it ends (SQLite writes only the
+        pages that change, so there is nothing to gain by holding them back)."""
+        yield self
+
     def put(self, table: str, docs: Iterable[dict[str, Any]]) -> None:
         """Insert or replace documents by their "id" (all in one transaction)."""
         docs = list(docs)

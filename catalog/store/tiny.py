@@ -1,4 +1,4 @@
-"""Adapter, the only user of TinyDB (and filelock): the catalog file.
+"""Adapter, the only user of TinyDB (and filelock, and orjson): the catalog file.
 
 The interface is backend-neutral (plain dicts keyed by their own string "id"); a second
 backend implements the same methods. Guarantees:
@@ -6,32 +6,49 @@ backend implements the same methods. Guarantees:
 * every write is atomic: temp file in the same folder, fsync, `os.replace`, fsync the folder,
   so a process killed at any moment leaves the old or the new catalog, never a torn one;
 * every read-modify-write runs in `transaction()`, under an inter-process file lock, on data
-  re-read from disk, and ends in exactly one write however many documents changed;
+  re-read from disk when another process has replaced the file since this one read it, and
+  ends in at most one write however many documents changed; a transaction (or a put) that
+  changes nothing writes nothing: the file keeps its bytes, inode and mtime;
+* inside `batch()` (an ingest of many sources) the transactions are written together, once
+  at the end; each still rolls back alone on an exception (a savepoint), and the lock is let
+  go between two of them once the batch has held it for `batch_hold`, after writing,
+  so that a waiting writer never times out (it waits, readers see the old file meanwhile);
 * a process reads the file once (the storage caches it) until a transaction re-reads it;
 * the file carries a schema version; a newer one is refused, and a file that cannot be read
   is never overwritten.
+
+The file is TinyDB's JSON (tables of documents keyed by TinyDB's integer ids, as strings);
+documents are read and written in it directly, with orjson when it is installed (the same
+bytes as the standard library's `json`, several times faster), else `json`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import gc
+import heapq
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, MutableMapping
+import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Document
 
 from catalog import __version__
 from catalog.core.errors import NotFoundError, SchemaError, StoreError
 from catalog.core.normalize import person_key
 from catalog.core.schema import SCHEMA_VERSION
 from catalog.store.base import TABLES, Predicate, check_unique
+
+try:
+    import orjson
+except ModuleNotFoundError:  # the standard library does the same, slower
+    orjson = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:  # filelock: imported by the first transaction (read-only commands never need it)
     import filelock
@@ -41,21 +58,67 @@ if TYPE_CHECKING:  # filelock: imported by the first transaction (read-only comm
 _J = TypeVar("_J")
 
 _META = "_meta"
+Stat = tuple[int, int, int, int]
+
+
+def _loads(raw: bytes) -> Any:
+    """JSON to Python, with the cyclic collector paused: it would scan the million new
+    (acyclic) containers of a large catalog again and again while they are made, and then
+    again in each younger generation; they are moved straight to the oldest one instead
+    (`gc.freeze` then `gc.unfreeze`), which a command's collections seldom reach."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        if orjson is not None:
+            try:
+                return orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                pass  # what orjson refuses (NaN, huge integers…) json may read, or say why
+        return json.loads(raw)
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        if paused:
+            gc.enable()
+
+
+def _dumps(data: Any) -> bytes:
+    """Python to compact UTF-8 JSON (orjson's bytes are json.dumps(ensure_ascii=False)'s)."""
+    if orjson is not None:
+        with contextlib.suppress(TypeError):  # not plain JSON data: json says why
+            return orjson.dumps(data)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _stat(path: Path) -> Stat | None:
+    """What changes whenever a writer replaces the file (a new inode, new times)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 class _AtomicJSONStorage(Storage):
-    """TinyDB storage: read once and cache; write atomically; defer writes inside a batch."""
+    """TinyDB storage: read once and cache; written atomically, and only when dirty."""
 
     def __init__(self, path: str) -> None:
         self.path = Path(path)
         self._cache: dict[str, dict[str, Any]] | None = None
-        self.batch = False
         self.dirty = False
+        self.seen: Stat | None = None  # the file as this process last read or wrote it
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         if self._cache is None:
+            self.seen = _stat(self.path)
             self._cache = self._load()
         return self._cache
+
+    def data(self) -> dict[str, dict[str, Any]]:
+        """The cached tables (read on first use)."""
+        data = self.read()
+        assert data is not None
+        return data
 
     def _load(self) -> dict[str, dict[str, Any]]:
         try:
@@ -70,7 +133,7 @@ class _AtomicJSONStorage(Storage):
         if not raw.strip():
             raise StoreError(f"{self.path}: the catalog file is empty (not written by catalog)")
         try:
-            data = json.loads(raw)
+            data = _loads(raw)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise StoreError(f"{self.path}: not a catalog file (invalid JSON: {exc})") from None
         if not isinstance(data, dict):
@@ -87,23 +150,28 @@ class _AtomicJSONStorage(Storage):
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
+        """(TinyDB's own writes: the store changes the cached tables itself.)"""
         self._cache = data
         self.dirty = True
-        if not self.batch:
-            self.flush()
 
     def flush(self) -> None:
+        """Write the cache, if it changed since it was read."""
         if not self.dirty or self._cache is None:
             return
         data = self._cache
         data[_META] = {"1": {"schema_version": SCHEMA_VERSION, "written_by": __version__}}
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        atomic_write_bytes(self.path, payload)
+        atomic_write_bytes(self.path, _dumps(data))
+        self.seen = _stat(self.path)
         self.dirty = False
+
+    def stale(self) -> bool:
+        """Whether another process replaced the file since this one read or wrote it."""
+        return self._cache is not None and _stat(self.path) != self.seen
 
     def invalidate(self) -> None:
         self._cache = None
         self.dirty = False
+        self.seen = None
 
     def close(self) -> None:
         pass
@@ -145,7 +213,35 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
 
 def _copy(value: _J) -> _J:
     """A deep copy of JSON data (faster than copy.deepcopy for plain dicts and lists)."""
-    return json.loads(json.dumps(value))  # type: ignore[no-any-return]
+    return _loads(_dumps(value))  # type: ignore[no-any-return]
+
+
+def _newest_first(docs: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """The first `limit` documents in the default listing order (dated by date descending,
+    then id; undated last, by id), without sorting them all.
+
+    >>> docs = [{"id": "b", "published": "2024"}, {"id": "a", "published": "2024"},
+    ...         {"id": "c", "published": None}, {"id": "d", "published": "2023"}]
+    >>> [d["id"] for d in _newest_first(docs, 2)], [d["id"] for d in _newest_first(docs, 4)]
+    (['a', 'b'], ['a', 'b', 'd', 'c'])
+    """
+    if limit <= 0:
+        return []
+    dated = [d for d in docs if d.get("published")]
+    if len(dated) >= limit:  # those as new as the limit-th newest, ties included
+        cut = heapq.nlargest(limit, (d["published"] for d in dated))[-1]
+        dated = [d for d in dated if d["published"] >= cut]
+        undated = []
+    else:
+        undated = sorted((d for d in docs if not d.get("published")), key=lambda e: e["id"])
+    dated.sort(key=lambda e: e["id"])
+    dated.sort(key=lambda e: e["published"], reverse=True)
+    return (dated + undated)[:limit]
+
+
+# One change, kept by a savepoint to undo it: (table, document id, TinyDB key, the document
+# before, None if there was none).
+_Undo = tuple[str, str, int, dict[str, Any] | None]
 
 
 class TinyStore:
@@ -156,10 +252,16 @@ class TinyStore:
     def __init__(self, path: Path | str, *, lock_timeout: float = 60.0) -> None:
         self.path = Path(path)
         self.lock_timeout = lock_timeout
+        # How long a batch holds the lock before it writes and lets go between two
+        # transactions: half a waiting writer's timeout.
+        self.batch_hold = lock_timeout / 2
         self._db = TinyDB(str(self.path), storage=_AtomicJSONStorage)
         self._storage: _AtomicJSONStorage = self._db.storage  # type: ignore[assignment]
         self._index: dict[str, dict[str, int]] = {}
-        self._in_txn = False
+        self._depth = 0  # transactions open (nested ones are savepoints)
+        self._savepoints: list[list[_Undo]] = []
+        self._batch = False
+        self._held_since: float | None = None  # when this batch took the lock, if it holds it
 
     @functools.cached_property
     def _lock(self) -> filelock.BaseFileLock:
@@ -174,14 +276,14 @@ class TinyStore:
         if table not in TABLES:
             raise StoreError(f"unknown table {table!r}")
         if table not in self._index:
-            raw = (self._storage.read() or {}).get(table, {})
+            raw = self._storage.data().get(table, {})
             self._index[table] = {doc["id"]: int(doc_id) for doc_id, doc in raw.items()}
         return self._index[table]
 
     def _raw(self, table: str) -> Iterable[dict[str, Any]]:
         """The cached documents themselves: read-only, never handed out."""
         self._table_index(table)
-        return ((self._storage.read() or {}).get(table) or {}).values()
+        return (self._storage.data().get(table) or {}).values()
 
     def all(self, table: str) -> list[dict[str, Any]]:
         """Every document of a table (copies: changing them changes nothing stored)."""
@@ -201,7 +303,7 @@ class TinyStore:
         index = self._table_index(table)
         if doc_id not in index:
             return None
-        doc: dict[str, Any] = (self._storage.read() or {})[table][str(index[doc_id])]
+        doc: dict[str, Any] = self._storage.data()[table][str(index[doc_id])]
         return _copy(doc)
 
     def find(self, table: str, ref: str) -> dict[str, Any]:
@@ -269,8 +371,13 @@ class TinyStore:
         self, plan: Plan | None, keep: Predicate, *, newest_first_limit: int | None = None
     ) -> list[dict[str, Any]]:
         """Copies of the episodes `keep` accepts (a JSON file has no index: the plan is not
-        needed, every episode is looked at)."""
-        return _copy([doc for doc in self._raw("episodes") if keep(doc)])
+        needed, every episode is looked at). With `newest_first_limit`, the first that many
+        newest first as `query.sort_episodes` orders them (dated by date descending, then
+        id; undated last, by id): only those are copied."""
+        found = [doc for doc in self._raw("episodes") if keep(doc)]
+        if newest_first_limit is not None and newest_first_limit < len(found):
+            found = _newest_first(found, newest_first_limit)
+        return _copy(found)
 
     def episodes_with_people(self, keys: set[str]) -> list[dict[str, Any]]:
         """Copies of the episodes with a credit whose person key is one of `keys`."""
@@ -284,13 +391,87 @@ class TinyStore:
     # -- writing ---------------------------------------------------------------------------
     @contextlib.contextmanager
     def transaction(self) -> Iterator[TinyStore]:
-        """Lock the file, re-read it, collect writes, and write once at the end.
+        """Lock the file, re-read it if another process replaced it, collect writes, and
+        write once at the end (nothing if nothing changed).
 
-        On an exception nothing is written and the in-memory state is dropped.
+        On an exception nothing is written and the in-memory state is dropped; a transaction
+        inside another one (or inside a batch) is a savepoint: on an exception its own
+        changes are undone and the outer one's kept.
         """
-        if self._in_txn:
+        if self._depth or self._batch:
+            with self._savepoint():
+                yield self
+            return
+        self._acquire()
+        try:
+            self._depth = 1
+            try:
+                yield self
+            except BaseException:
+                self._reload()
+                raise
+            self._write()
+        finally:
+            self._depth = 0
+            self._lock.release()
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[TinyStore]:
+        """Many transactions (an ingest of many sources) written together: once at the end,
+        or also between two of them after the batch has held the lock for `batch_hold`
+        (lock_timeout / 2: it then lets it go, so that a waiting writer never times out). Each
+        transaction still undoes its own changes on an exception; an exception out of the
+        batch drops what it has not written (the file stays as it was)."""
+        if self._depth or self._batch:
             yield self
             return
+        self._batch = True
+        try:
+            try:
+                yield self
+            except BaseException:
+                if self._held_since is not None:
+                    self._reload()
+                raise
+            if self._held_since is not None:
+                self._write()
+        finally:
+            self._batch = False
+            if self._held_since is not None:
+                self._held_since = None
+                self._lock.release()
+
+    @contextlib.contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        if self._batch and not self._depth and self._held_since is None:
+            self._acquire()
+            self._held_since = time.monotonic()
+        log: list[_Undo] = []
+        self._savepoints.append(log)
+        dirty = self._storage.dirty
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._undo(log)
+            self._storage.dirty = dirty
+            raise
+        finally:
+            self._depth -= 1
+            self._savepoints.pop()
+        if self._savepoints:
+            self._savepoints[-1].extend(log)
+        elif (
+            self._batch
+            and self._held_since is not None
+            and time.monotonic() - self._held_since >= self.batch_hold
+        ):
+            self._write()  # held long enough: written, and the lock let go until the next
+            self._held_since = None
+            self._lock.release()
+
+    def _acquire(self) -> None:
+        """Take the file lock, and re-read the file if another process replaced it."""
         import filelock
 
         try:
@@ -302,21 +483,16 @@ class TinyStore:
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot lock: {exc.strerror or exc}") from None
         try:
-            self._reload()
-            self._storage.batch = True
-            self._in_txn = True
-            try:
-                yield self
-            except BaseException:
+            if self._storage.dirty or self._storage.stale():
                 self._reload()
-                raise
-            if self._storage.dirty:
-                self._remove_stale_temps()
-            self._storage.flush()
-        finally:
-            self._storage.batch = False
-            self._in_txn = False
+        except BaseException:
             self._lock.release()
+            raise
+
+    def _write(self) -> None:
+        if self._storage.dirty:
+            self._remove_stale_temps()
+            self._storage.flush()
 
     def _remove_stale_temps(self) -> None:
         """Temp files left by a writer that was killed (we hold the lock, so none is live)."""
@@ -328,42 +504,58 @@ class TinyStore:
         self._storage.invalidate()
         self._index.clear()
 
+    def _undo(self, log: list[_Undo]) -> None:
+        data = self._storage.data()
+        for table, doc_id, key, before in reversed(log):
+            raw = data.setdefault(table, {})
+            index = self._table_index(table)
+            if before is None:
+                raw.pop(str(key), None)
+                index.pop(doc_id, None)
+            else:
+                raw[str(key)] = before
+                index[doc_id] = key
+
+    def _changed(self, table: str, doc_id: str, key: int, before: dict[str, Any] | None) -> None:
+        self._storage.dirty = True
+        if self._savepoints:
+            self._savepoints[-1].append((table, doc_id, key, before))
+
     def put(self, table: str, docs: Iterable[dict[str, Any]]) -> None:
-        """Insert or replace documents by their "id" (within one transaction: one write)."""
+        """Insert or replace documents by their "id" (within one transaction: one write). A
+        document equal to the stored one changes nothing (and so writes nothing)."""
         docs = list(docs)
         if not docs:
             return
         check_unique(table, docs)
         with self.transaction():
             index = self._table_index(table)
-            tbl = self._db.table(table)
-            existing = {d["id"]: d for d in docs if d["id"] in index}
-            if existing:  # replaced where they stand: the table keeps its order
-
-                def replace(doc: MutableMapping[str, Any]) -> None:
-                    new = existing[doc["id"]]
-                    doc.clear()
-                    doc.update(new)
-
-                tbl.update(replace, doc_ids=[index[i] for i in existing])
-            new = [d for d in docs if d["id"] not in index]
-            if new:
-                # Our own integer keys: never rely on TinyDB's cached next id, which goes
-                # stale when another process wrote since this one started.
-                next_key = max(index.values(), default=0) + 1
-                keyed = []
-                for offset, doc in enumerate(new):
-                    index[doc["id"]] = next_key + offset
-                    keyed.append(Document(doc, doc_id=next_key + offset))
-                tbl.insert_multiple(keyed)
+            raw = self._storage.data().setdefault(table, {})
+            # Our own integer keys: never rely on TinyDB's cached next id, which goes stale
+            # when another process wrote since this one started.
+            next_key = max(index.values(), default=0) + 1
+            for doc in docs:
+                key = index.get(doc["id"])
+                if key is None:
+                    key, next_key = next_key, next_key + 1
+                    index[doc["id"]] = key
+                    before = None
+                else:
+                    before = raw[str(key)]
+                    if before == doc:
+                        continue
+                # A new dict in the old one's place: the table keeps its order, and what a
+                # reader was handed (READ-ONLY) is not changed under it.
+                raw[str(key)] = dict(doc)
+                self._changed(table, doc["id"], key, before)
 
     def delete(self, table: str, ids: Iterable[str]) -> None:
         """Remove documents by id."""
         ids = list(ids)
         with self.transaction():
             index = self._table_index(table)
-            present = [i for i in ids if i in index]
-            if present:
-                self._db.table(table).remove(doc_ids=[index[i] for i in present])
-                for i in present:
-                    del index[i]
+            raw = self._storage.data().get(table, {})
+            for doc_id in ids:
+                key = index.pop(doc_id, None)
+                if key is not None:
+                    self._changed(table, doc_id, key, raw.pop(str(key)))

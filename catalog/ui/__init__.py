@@ -20,7 +20,7 @@ from rich.text import Text
 # commands use them through `ui`.
 from catalog.core.normalize import fmt_duration as fmt_duration
 from catalog.ui.text import STATE_STYLE as STATE_STYLE
-from catalog.ui.text import WholeLine as WholeLine
+from catalog.ui.text import WholeLines as WholeLines
 from catalog.ui.text import assemble as assemble
 from catalog.ui.text import error_text as error_text
 from catalog.ui.text import fit_widths as fit_widths
@@ -65,7 +65,7 @@ def episode_table(
         rows.append(
             (
                 fmt_date(ep.get("published")),
-                safe(shows.get(ep.get("show_id") or "", {}).get("title")),
+                _show_name(shows.get(ep.get("show_id") or "", {})),
                 title,
                 fmt_duration(ep.get("duration")),
                 safe(names(credits, CAST)),
@@ -95,7 +95,12 @@ LINKS = frozenset({"link", "enclosure", "image", "guid", "website", "chapters", 
                    "feed url", "page", "file"})  # fmt: skip
 
 
-def _field_rows(pairs: Iterable[tuple[str, object]], spill: list[WholeLine] | None = None,
+def _show_name(show: dict[str, Any]) -> Text:
+    """A show's title; an untitled one by what tells it apart: its feed's file name."""
+    return safe(show.get("title")) or safe(source_label(show.get("feed_url") or ""), "italic")
+
+
+def _field_rows(pairs: Iterable[tuple[str, object]], spill: list[tuple[str, Text]] | None = None,
                 width: int | None = None) -> Table:  # fmt: skip
     """Label/value rows. Given the panel's `width`, URLs and paths stay on one line: one
     too long for it is ellipsised there and added to `spill` whole, to print under the panel."""
@@ -111,7 +116,7 @@ def _field_rows(pairs: Iterable[tuple[str, object]], spill: list[WholeLine] | No
             text.no_wrap, text.overflow = True, "ellipsis"
             for line in text.split("\n"):
                 if line.cell_len > room and spill is not None:
-                    spill.append(WholeLine(Text.assemble((label, "bold"), "  ", line)))
+                    spill.append((label, line))
         grid.add_row(label, text)
     return grid
 
@@ -119,7 +124,7 @@ def _field_rows(pairs: Iterable[tuple[str, object]], spill: list[WholeLine] | No
 def _credit_rows(
     columns: Sequence[str],
     rows: Iterable[Sequence[object]],
-    spill: list[WholeLine] | None = None,
+    spill: list[tuple[str, Text]] | None = None,
     width: int | None = None,
 ) -> Table:
     """Credits in columns. Given the panel's `width`, the website stays on one line (cut
@@ -127,7 +132,7 @@ def _credit_rows(
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, collapse_padding=True)
     cells = [[safe(value) for value in row] for row in rows]
     link = columns.index("website") if "website" in columns else None
-    cap = max(16, (width - 4) // 3) if width else None
+    cap = max(16, (width - 4) // 4) if width else None
     for i, col in enumerate(columns):
         if i == link and cap is not None:
             natural = max([len(col), *(r[i].cell_len for r in cells)])
@@ -136,15 +141,14 @@ def _credit_rows(
             table.add_column(col, overflow="fold")
     for row in cells:
         if link is not None and cap is not None and row[link].cell_len > cap and spill is not None:
-            spill.append(WholeLine(Text.assemble(("website", "bold"), "  ", row[0], "  ",
-                                                 row[link])))  # fmt: skip
+            spill.append(("website", Text.assemble(row[0], " ", row[link])))
         table.add_row(*row)
     return table
 
 
-def _spilled(panel: Panel, spill: Sequence[WholeLine]) -> RenderableType:
+def _spilled(panel: Panel, spill: Sequence[tuple[str, Text]]) -> RenderableType:
     """A panel and, under it, the URLs and paths too long to show whole inside it."""
-    return Group(panel, *spill) if spill else panel
+    return Group(panel, WholeLines(spill)) if spill else panel
 
 
 def _sources(c: dict[str, Any]) -> str:
@@ -153,7 +157,7 @@ def _sources(c: dict[str, Any]) -> str:
 
 def credits_table(
     credits: Sequence[dict[str, Any]],
-    spill: list[WholeLine] | None = None,
+    spill: list[tuple[str, Text]] | None = None,
     width: int | None = None,
 ) -> Table:
     """Credits: name, role, what we know about them, website, and where that came from."""
@@ -213,7 +217,7 @@ def episode_panel(
 ) -> RenderableType:
     """Every stored field of one episode, credits and local audio files included. Given the
     `width` it is drawn in, URLs are never folded: those too long are listed whole below."""
-    spill: list[WholeLine] = []
+    spill: list[tuple[str, Text]] = []
     enclosures = ep.get("enclosures") or []
     enc_text = Text()
     for n, enc in enumerate(enclosures):
@@ -310,7 +314,7 @@ def shows_table(
             status.stylize("red")
         rows.append(
             (
-                safe(show.get("title")) or safe(source_label(show.get("feed_url") or ""), "italic"),
+                _show_name(show),
                 str(st.get("episodes", 0)),
                 fmt_date(st.get("first")),
                 fmt_date(st.get("last")),
@@ -353,10 +357,11 @@ def report_table(rows: Sequence[Any], width: int = 80) -> RenderableType:
             )
         )
     headers = ("source", "show", "new", "updated", "same", "absent", "warn", "status")
-    limits = ((12, 60), (12, 10_000), (3, 6), (7, 7), (4, 6), (6, 6), (4, 4), (6, 15))
+    limits = ((18, 60), (12, 10_000), (3, 6), (7, 7), (4, 6), (6, 6), (4, 4), (6, 15))
     numbers = ("new", "updated", "same", "absent", "warn")
+    # the source says which row is which: at 80 columns it keeps 18 cells, the show wraps
     return fitted_table(headers, cells, limits, grow=1, width=width, right=numbers,
-                        keep=("status",), middle=("source",))  # fmt: skip
+                        keep=("status",), middle=("source",), soft=16)  # fmt: skip
 
 
 def report_notes(rows: Sequence[Any]) -> list[Text]:
@@ -455,7 +460,7 @@ def summary_panel(
 ) -> RenderableType:
     """One summary: dates, state, credits, mentions, topics and its text (with a `width`,
     paths and URLs too long for the panel are listed whole below it)."""
-    spill: list[WholeLine] = []
+    spill: list[tuple[str, Text]] = []
     body = doc.get("body") or ""
     if body_chars is not None and len(body) > body_chars:
         body = body[:body_chars].rsplit(" ", 1)[0] + " …"
@@ -604,7 +609,7 @@ def person_view(
     id_width: int = 8,
 ) -> RenderableType:
     """A person's profile panel, every appearance in date order, and who they appear with."""
-    spill: list[WholeLine] = []
+    spill: list[tuple[str, Text]] = []
     rows = _field_rows([
         ("name", person.name), ("also", ", ".join(person.aliases)), ("about", person.bio),
         ("website", person.href), ("roles", _roles(person.roles)),
@@ -624,6 +629,6 @@ def person_view(
                          keep=("date", "role", "id"), styles={"id": "dim"})  # fmt: skip
     return Group(
         Panel(rows, title=safe(person.name, style="bold"), title_align="left", box=box.ROUNDED),
-        *spill,
+        *([WholeLines(spill)] if spill else []),
         table,
     )

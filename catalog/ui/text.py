@@ -277,9 +277,10 @@ def prefix_width(shown: Iterable[str], every: Iterable[str], floor: int = 4) -> 
     """
     import bisect
 
-    universe = sorted(set(every) | set(shown))
+    refs = set(shown)
+    universe = sorted(set(every) | refs)
     need = floor
-    for ref in set(shown):
+    for ref in refs:
         at = bisect.bisect_left(universe, ref)
         for other in universe[max(0, at - 1) : at] + universe[at + 1 : at + 2]:
             common = next((n for n, (a, b) in enumerate(zip(ref, other, strict=False)) if a != b),
@@ -288,18 +289,22 @@ def prefix_width(shown: Iterable[str], every: Iterable[str], floor: int = 4) -> 
     return need
 
 
-class WholeLine:
-    """A line drawn as it is, never folded or cut (a URL or a path to copy): printed with
-    `crop=False`, the terminal (or the pager) wraps it without inserting anything."""
+class WholeLines:
+    """Labelled lines drawn as they are, never folded or cut (URLs and paths to copy):
+    printed with `crop=False`, the terminal (or the pager) wraps them without inserting
+    anything."""
 
-    def __init__(self, text: Text) -> None:
-        self.text = text
+    def __init__(self, lines: Sequence[tuple[str, Text]]) -> None:
+        self.lines = lines
 
     def __rich_console__(self, console: Any, options: Any) -> Iterable[Any]:
         from rich.segment import Segment
 
-        yield from self.text.render(console)
-        yield Segment.line()
+        pad = max(len(label) for label, _text in self.lines)
+        for label, text in self.lines:
+            yield Segment(label.ljust(pad + 2), console.get_style("bold"))
+            yield from text.render(console)
+            yield Segment.line()
 
 
 def short_source(source: str) -> str:

@@ -133,7 +133,7 @@ def shows(
     if not all_shows:
         settings.err.print("no shows yet: add some with `catalog ingest FEED`")
         return
-    id_width = ui.prefix_width((s["id"] for s in all_shows), ())
+    id_width = ui.prefix_width([s["id"] for s in all_shows], ())  # every show is shown
     page(
         settings, ui.shows_table(all_shows, stats, settings.out.width, id_width), no_pager=no_pager
     )

@@ -10,11 +10,8 @@ at the terminal's width, so rows do not wrap inside the pager.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import shlex
-import subprocess
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -52,6 +49,8 @@ def less_shows_colour(value: str) -> bool:
 
 def pager_command(environ: dict[str, str]) -> tuple[str, dict[str, str], bool] | None:
     """The pager to run, its environment and whether it shows colour; None for no pager."""
+    import shlex
+
     command = environ.get("PAGER", "less").strip()
     if command in ("", "cat"):
         return None
@@ -87,6 +86,9 @@ def page(settings: Settings, renderable: Any, *, no_pager: bool = False) -> None
 
 
 def _run(command: str, env: dict[str, str], text: str, out: Any) -> None:
+    import contextlib
+    import subprocess
+
     encoding = getattr(out.file, "encoding", None) or "utf-8"
     try:
         proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from catalog.cli.browse import QueryCommand
+from catalog.cli.browse import QueryCommand, id_prefix
 from catalog.cli.common import (
     JsonFlag,
     app,
@@ -172,7 +172,7 @@ def _profile(ctx: typer.Context, name: str, as_json: bool, no_pager: bool) -> No
                                   "title": a["episode"].get("title")}
                                  for a in appearances]))  # fmt: skip
         return
-    id_width = ui.prefix_width((a["episode"]["id"] for a in appearances), store.ids("episodes"))
+    id_width = id_prefix(store, "episodes", [a["episode"]["id"] for a in appearances])
     view = ui.person_view(person, appearances, titles, partners, regular, settings.out.width,
                           id_width)  # fmt: skip
     page(settings, view, no_pager=no_pager)

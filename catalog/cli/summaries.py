@@ -317,12 +317,12 @@ def log_(
     if not entries:
         settings.err.print("no decisions yet")
         return
+    from catalog.cli.browse import id_prefix
+
     id_width = max(
-        ui.prefix_width((e["episode_id"] for e in entries if e.get("episode_id")),
-                        store.ids("episodes")),
-        ui.prefix_width((e["summary_id"] for e in entries if e.get("summary_id")),
-                        store.ids("summaries")),
-        ui.prefix_width((e["file_id"] for e in entries if e.get("file_id")), store.ids("files")),
+        id_prefix(store, table, [e[key] for e in entries if e.get(key)])
+        for table, key in (("episodes", "episode_id"), ("summaries", "summary_id"),
+                           ("files", "file_id"))
     )  # fmt: skip
     page(settings, ui.decisions_table(entries, settings.out.width, id_width), no_pager=no_pager)
 

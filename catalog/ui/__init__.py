@@ -22,6 +22,7 @@ from catalog.core.normalize import fmt_duration as fmt_duration
 from catalog.ui.text import STATE_STYLE as STATE_STYLE
 from catalog.ui.text import WholeLines as WholeLines
 from catalog.ui.text import assemble as assemble
+from catalog.ui.text import digits_for as digits_for
 from catalog.ui.text import error_text as error_text
 from catalog.ui.text import fit_widths as fit_widths
 from catalog.ui.text import fitted_table as fitted_table

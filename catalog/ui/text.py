@@ -289,6 +289,18 @@ def prefix_width(shown: Iterable[str], every: Iterable[str], floor: int = 4) -> 
     return need
 
 
+def digits_for(count: int) -> int:
+    """Hex digits that number `count` things (`ceil(log16(count))`, at least 1).
+
+    >>> [digits_for(n) for n in (1, 16, 17, 15_470, 100_000)]
+    [1, 1, 2, 4, 5]
+    """
+    digits = 1
+    while 16**digits < count:
+        digits += 1
+    return digits
+
+
 class WholeLines:
     """Labelled lines drawn as they are, never folded or cut (URLs and paths to copy):
     printed with `crop=False`, the terminal (or the pager) wraps them without inserting

@@ -396,3 +396,13 @@ def test_shell_completion_offers_shows_and_people(cli, db_path: Path) -> None:
     assert "Trendstorm" in complete("catalog list --show Tre")
     assert "Joseph Davis" in complete("catalog list --guest Jo")
     assert "Andrew Korybko" in complete("catalog list --host An")
+
+
+def test_the_ids_a_listing_prints_open_their_episode(cli) -> None:
+    cli("ingest", ROOT / "feeds")
+    rows = cli("list", "--no-pager").stdout.splitlines()[2:]
+    shown = [row.split()[-1] for row in rows if row[:4].isdigit()]
+    assert shown
+    assert all(len(ref) < 12 for ref in shown)  # shortened
+    for ref in shown[:5]:
+        assert ref in cli("show", ref, "--json").stdout

@@ -76,5 +76,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--regen-golden",
         action="store_true",
         default=False,
-        help="rewrite tests/data/golden/*.json from today's ingest (tests/test_golden.py)",
+        help="rewrite the golden files from today's code: tests/data/golden/*.json "
+        "(test_golden.py), tests/data/ui/*.txt (test_ui.py, test_terminal.py)",
     )

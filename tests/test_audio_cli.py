@@ -334,7 +334,7 @@ def test_uncertain_files_wait_in_the_shared_review_queue(cli, library: Path) -> 
     assert (log[-1]["kind"], log[-1]["file_id"], log[-1]["action"]) == ("file", file_id, "accept")
     target = log[-1]["episode_id"]
     assert target in cli("list", "has:file", "--ids").stdout
-    assert file_id[:8] in cli("match", "log").stdout
+    assert f" {file_id[:4]} " in cli("match", "log").stdout  # its unique prefix
     undone = cli("match", "undo")
     assert f"file {file_id[:8]} is review again" in undone.stdout
     assert target not in cli("list", "has:file", "--ids").stdout

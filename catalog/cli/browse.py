@@ -12,7 +12,6 @@ import typer
 
 from catalog.cli.common import (
     JsonFlag,
-    Settings,
     app,
     emit_json,
     find_episode,
@@ -22,6 +21,7 @@ from catalog.cli.common import (
     user_errors,
 )
 from catalog.cli.help import CatalogCommand
+from catalog.cli.pager import NoPager, page
 from catalog.core.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
@@ -154,7 +154,7 @@ def list_(
             show_default=False,
         ),
     ] = None,
-    no_pager: Annotated[bool, typer.Option("--no-pager", help="Never use a pager.")] = False,
+    no_pager: NoPager = False,
 ) -> None:
     from catalog.core import flatten, query
 
@@ -216,22 +216,9 @@ def list_(
     from catalog import ui  # rich tables: only when there is a table to print
 
     shows_by_id = {s["id"]: s for s in store.shows()}
-    _page(
-        settings,
-        ui.episode_table(episodes, shows_by_id, settings.out.width),
-        rows=len(episodes),
-        no_pager=no_pager,
-    )
-
-
-def _page(settings: Settings, renderable: Any, *, rows: int, no_pager: bool) -> None:
-    """Print, through the pager when a terminal would scroll (as git and beets do)."""
-    out = settings.out
-    if not no_pager and out.is_terminal and rows + 3 > out.height:
-        with out.pager(styles=out.color_system is not None):
-            out.print(renderable)
-    else:
-        out.print(renderable)
+    id_width = id_prefix(store, "episodes", [ep["id"] for ep in episodes])
+    table = ui.episode_table(episodes, shows_by_id, settings.out.width, id_width)
+    page(settings, table, no_pager=no_pager)
 
 
 @app.command("show", cls=QueryCommand)
@@ -246,6 +233,7 @@ def show_(
         ),
     ],
     as_json: JsonFlag = False,
+    no_pager: NoPager = False,
 ) -> None:
     """Show one episode in detail: every stored field, credits and audio files included."""
     from catalog import ui
@@ -260,7 +248,22 @@ def show_(
 
     summary = store.get("summaries", ep["summary_id"]) if ep.get("summary_id") else None
     files = files_of(store, ep["id"])
-    settings.out.print(ui.episode_panel(ep, store.get("shows", ep["show_id"]), summary, files))
+    show = store.get("shows", ep["show_id"])
+    panel = ui.episode_panel(ep, show, summary, files, width=settings.out.width)
+    page(settings, panel, no_pager=no_pager)
+
+
+def id_prefix(store: Store, table: str, shown: list[str]) -> int:
+    """How many characters of the `shown` ids to print: the prefix unique in the catalog
+    (as git abbreviates). A TinyDB catalog has every id in memory, so that is exact; SQLite
+    would read every id for it (a noticeable part of `list` on 100,000 episodes), so there
+    the prefix is unique among the shown ids and two digits longer than the catalog's size
+    needs (an ambiguous one is a one-line error from `show`; about 1 in 1,000)."""
+    from catalog import ui
+
+    if store.backend == "tinydb":
+        return ui.prefix_width(shown, store.ids(table))
+    return ui.prefix_width(shown, (), floor=max(4, ui.digits_for(store.count(table)) + 2))
 
 
 def find_one(store: Store, terms: list[str], by_id: Any) -> dict[str, Any]:
@@ -299,6 +302,7 @@ def stats_(
     ] = None,
     top: Annotated[int, typer.Option(min=1, help="How many guests and hosts to show.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    no_pager: NoPager = False,
 ) -> None:
     from catalog import ui
     from catalog.core import stats
@@ -310,4 +314,4 @@ def stats_(
     if as_json:
         emit_json(figures)
         return
-    settings.out.print(ui.stats_view(figures, settings.out.width))
+    page(settings, ui.stats_view(figures, settings.out.width), no_pager=no_pager)

@@ -22,6 +22,7 @@ from catalog.cli.common import (
     progress_bar,
     user_errors,
 )
+from catalog.cli.pager import NoPager, page
 
 if TYPE_CHECKING:
     pass
@@ -132,6 +133,7 @@ def refresh(
 def shows(
     ctx: typer.Context,
     as_json: JsonFlag = False,
+    no_pager: NoPager = False,
 ) -> None:
     """List the shows: episode counts, first and last episode, last refresh status."""
     from catalog import ui
@@ -148,4 +150,7 @@ def shows(
     if not all_shows:
         settings.err.print("no shows yet: add some with `catalog ingest FEED`")
         return
-    settings.out.print(ui.shows_table(all_shows, stats, settings.out.width))
+    id_width = ui.prefix_width([s["id"] for s in all_shows], ())  # every show is shown
+    page(
+        settings, ui.shows_table(all_shows, stats, settings.out.width, id_width), no_pager=no_pager
+    )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from catalog.cli.browse import QueryCommand
+from catalog.cli.browse import QueryCommand, id_prefix
 from catalog.cli.common import (
     JsonFlag,
     app,
@@ -19,6 +19,7 @@ from catalog.cli.common import (
     open_store,
     user_errors,
 )
+from catalog.cli.pager import NoPager, page
 from catalog.core.errors import CatalogError, NotFoundError, UsageError
 
 if TYPE_CHECKING:
@@ -97,6 +98,7 @@ def list_people(
     ] = None,
     sort: Annotated[str, typer.Option(help="appearances, name, first or last.")] = "appearances",
     as_json: JsonFlag = False,
+    no_pager: NoPager = False,
 ) -> None:
     """People credited across all shows, with their roles, shows and first/last appearance."""
     from catalog import ui
@@ -130,10 +132,10 @@ def list_people(
     if not chosen:
         settings.err.print("no one matches")
         return
-    settings.out.print(ui.people_table(chosen, settings.out.width))
+    page(settings, ui.people_table(chosen, settings.out.width), no_pager=no_pager)
 
 
-def _profile(ctx: typer.Context, name: str, as_json: bool) -> None:
+def _profile(ctx: typer.Context, name: str, as_json: bool, no_pager: bool) -> None:
     from catalog import ui
     from catalog.core import registry
     from catalog.core.normalize import person_key
@@ -170,24 +172,29 @@ def _profile(ctx: typer.Context, name: str, as_json: bool) -> None:
                                   "title": a["episode"].get("title")}
                                  for a in appearances]))  # fmt: skip
         return
-    settings.out.print(
-        ui.person_view(person, appearances, titles, partners, regular, settings.out.width)
-    )
+    id_width = id_prefix(store, "episodes", [a["episode"]["id"] for a in appearances])
+    view = ui.person_view(person, appearances, titles, partners, regular, settings.out.width,
+                          id_width)  # fmt: skip
+    page(settings, view, no_pager=no_pager)
 
 
 @app.command("guest")
 @user_errors
-def guest(ctx: typer.Context, name: Name, as_json: JsonFlag = False) -> None:
+def guest(
+    ctx: typer.Context, name: Name, as_json: JsonFlag = False, no_pager: NoPager = False
+) -> None:
     """A person's profile and every appearance across all shows, in date order, with who
     they appeared with most and the shows they are a regular on."""
-    _profile(ctx, name, as_json)
+    _profile(ctx, name, as_json, no_pager)
 
 
 @app.command("person")
 @user_errors
-def person(ctx: typer.Context, name: Name, as_json: JsonFlag = False) -> None:
+def person(
+    ctx: typer.Context, name: Name, as_json: JsonFlag = False, no_pager: NoPager = False
+) -> None:
     """Same as `catalog guest`: a profile and every appearance, for hosts too."""
-    _profile(ctx, name, as_json)
+    _profile(ctx, name, as_json, no_pager)
 
 
 @people_app.command("review", cls=QueryCommand)

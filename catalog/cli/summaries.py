@@ -19,6 +19,7 @@ from catalog.cli.common import (
     review_loop,
     user_errors,
 )
+from catalog.cli.pager import NoPager, page
 from catalog.core.errors import NotFoundError, UsageError
 
 summaries_app = typer.Typer(
@@ -119,6 +120,7 @@ def list_summaries(
         str | None, typer.Option(help=f"Only this state: {', '.join(STATES)}.", show_default=False)
     ] = None,
     as_json: JsonFlag = False,
+    no_pager: NoPager = False,
 ) -> None:
     """List imported summaries with their match state."""
     from catalog import ui
@@ -135,7 +137,7 @@ def list_summaries(
     if not docs:
         settings.err.print("no summaries" + (f" in state {state}" if state else ""))
         return
-    settings.out.print(ui.summaries_table(docs, settings.out.width))
+    page(settings, ui.summaries_table(docs, settings.out.width), no_pager=no_pager)
 
 
 @summaries_app.command("show")
@@ -146,6 +148,7 @@ def show_summary(
         str, typer.Argument(help="Summary id or unique prefix.", show_default=False)
     ],
     as_json: JsonFlag = False,
+    no_pager: NoPager = False,
 ) -> None:
     """Show one summary: dates, match, candidates, credits, mentions and text."""
     from catalog import ui
@@ -158,9 +161,12 @@ def show_summary(
         emit_json(doc)
         return
     episode = store.get("episodes", doc["episode_id"]) if doc.get("episode_id") else None
-    settings.out.print(ui.summary_panel(doc, episode))
+    from rich.console import Group
+
+    parts: list[Any] = [ui.summary_panel(doc, episode, width=settings.out.width)]
     if doc.get("candidates"):
-        settings.out.print(_candidates(store, doc["candidates"], settings))
+        parts.append(_candidates(store, doc["candidates"], settings))
+    page(settings, Group(*parts), no_pager=no_pager)
 
 
 def _candidates(
@@ -331,12 +337,14 @@ def log_(
         int | None, typer.Option("--limit", "-n", min=1, help="Only the last N decisions.")
     ] = None,
     as_json: JsonFlag = False,
+    no_pager: NoPager = False,
 ) -> None:
     """Every match decision, automatic or by hand, with its time and reason."""
     from catalog import ui
 
     settings = get_settings(ctx)
-    entries = sorted(open_store(settings).all("decisions"), key=lambda d: int(d["id"]))
+    store = open_store(settings)
+    entries = sorted(store.all("decisions"), key=lambda d: int(d["id"]))
     if limit:
         entries = entries[-limit:]
     if as_json:
@@ -345,7 +353,14 @@ def log_(
     if not entries:
         settings.err.print("no decisions yet")
         return
-    settings.out.print(ui.decisions_table(entries, settings.out.width))
+    from catalog.cli.browse import id_prefix
+
+    id_width = max(
+        id_prefix(store, table, [e[key] for e in entries if e.get(key)])
+        for table, key in (("episodes", "episode_id"), ("summaries", "summary_id"),
+                           ("files", "file_id"))
+    )  # fmt: skip
+    page(settings, ui.decisions_table(entries, settings.out.width, id_width), no_pager=no_pager)
 
 
 @match_app.command("undo")

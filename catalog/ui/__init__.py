@@ -20,14 +20,18 @@ from rich.text import Text
 # commands use them through `ui`.
 from catalog.core.normalize import fmt_duration as fmt_duration
 from catalog.ui.text import STATE_STYLE as STATE_STYLE
+from catalog.ui.text import WholeLines as WholeLines
 from catalog.ui.text import assemble as assemble
+from catalog.ui.text import digits_for as digits_for
 from catalog.ui.text import error_text as error_text
 from catalog.ui.text import fit_widths as fit_widths
 from catalog.ui.text import fitted_table as fitted_table
 from catalog.ui.text import fmt_date as fmt_date
+from catalog.ui.text import prefix_width as prefix_width
 from catalog.ui.text import safe as safe
 from catalog.ui.text import safe_block as safe_block
 from catalog.ui.text import short_source as short_source
+from catalog.ui.text import source_label as source_label
 
 CAST = ("host", "co-host", "guest host")
 
@@ -42,12 +46,16 @@ def names(credits: Iterable[dict[str, Any]], roles: Sequence[str]) -> str:
 
 
 def episode_table(
-    episodes: Sequence[dict[str, Any]], shows: dict[str, dict[str, Any]], width: int = 80
+    episodes: Sequence[dict[str, Any]],
+    shows: dict[str, dict[str, Any]],
+    width: int = 80,
+    id_width: int = 8,
 ) -> RenderableType:
     """The episode listing (date, show, title, length, hosts, guests, summary matched, id) in
-    `width` cells.
+    `width` cells, ids cut to `id_width` (see `prefix_width`).
 
-    Titles are truncated before any column is dropped.
+    Titles keep 30 cells (and a second line) before the other columns give way; in a narrow
+    terminal the summary mark, the hosts and the length are left out, in that order.
     """
     rows = []
     for ep in episodes:
@@ -58,18 +66,18 @@ def episode_table(
         rows.append(
             (
                 fmt_date(ep.get("published")),
-                safe(shows.get(ep.get("show_id") or "", {}).get("title")),
+                _show_name(shows.get(ep.get("show_id") or "", {})),
                 title,
                 fmt_duration(ep.get("duration")),
                 safe(names(credits, CAST)),
                 safe(names(credits, ("guest",))),
                 Text("✓", style="green") if ep.get("summary_id") else "",
-                ep["id"][:8],
+                ep["id"][:id_width],
             )
         )
     # "sum": a scraped summary page is matched to the episode.
     headers = ("date", "show", "title", "length", "hosts", "guests", "sum", "id")
-    limits = ((10, 10), (6, 20), (10, 10_000), (7, 7), (7, 20), (8, 26), (3, 3), (8, 8))
+    limits = ((10, 10), (10, 20), (12, 10_000), (7, 7), (10, 20), (10, 26), (3, 3), (4, 12))
     return fitted_table(
         headers,
         rows,
@@ -78,34 +86,81 @@ def episode_table(
         width=width,
         right=("length",),
         styles={"date": "cyan", "id": "dim"},
+        keep=("date", "id"),
+        drop=("sum", "hosts", "length"),
     )
 
 
-def _field_rows(pairs: Iterable[tuple[str, object]]) -> Table:
+# Fields holding a URL or a path: never folded (a space in the middle breaks copy and paste).
+LINKS = frozenset({"link", "enclosure", "image", "guid", "website", "chapters", "transcripts",
+                   "feed url", "page", "file"})  # fmt: skip
+
+
+def _show_name(show: dict[str, Any]) -> Text:
+    """A show's title; an untitled one by what tells it apart: its feed's file name."""
+    return safe(show.get("title")) or safe(source_label(show.get("feed_url") or ""), "italic")
+
+
+def _field_rows(pairs: Iterable[tuple[str, object]], spill: list[tuple[str, Text]] | None = None,
+                width: int | None = None) -> Table:  # fmt: skip
+    """Label/value rows. Given the panel's `width`, URLs and paths stay on one line: one
+    too long for it is ellipsised there and added to `spill` whole, to print under the panel."""
+    shown = [(label, value if isinstance(value, Text) else safe(value))
+             for label, value in pairs if value not in (None, "", [], {})]  # fmt: skip
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    for label, value in pairs:
-        if value in (None, "", [], {}):
-            continue
-        grid.add_row(label, value if isinstance(value, Text) else safe(value))
+    room = (width - 4 - max((len(k) for k, _v in shown), default=0) - 2) if width else None
+    for label, text in shown:
+        if room is not None and label in LINKS:
+            text = text.copy()
+            text.no_wrap, text.overflow = True, "ellipsis"
+            for line in text.split("\n"):
+                if line.cell_len > room and spill is not None:
+                    spill.append((label, line))
+        grid.add_row(label, text)
     return grid
 
 
-def _credit_rows(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for col in columns:
-        table.add_column(col, overflow="fold")
-    for row in rows:
-        table.add_row(*(safe(value) for value in row))
+def _credit_rows(
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    spill: list[tuple[str, Text]] | None = None,
+    width: int | None = None,
+) -> Table:
+    """Credits in columns. Given the panel's `width`, the website stays on one line (cut
+    with an ellipsis, and added to `spill` whole when it is)."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, collapse_padding=True)
+    cells = [[safe(value) for value in row] for row in rows]
+    link = columns.index("website") if "website" in columns else None
+    cap = max(16, (width - 4) // 4) if width else None
+    for i, col in enumerate(columns):
+        if i == link and cap is not None:
+            natural = max([len(col), *(r[i].cell_len for r in cells)])
+            table.add_column(col, no_wrap=True, overflow="ellipsis", width=min(natural, cap))
+        else:
+            table.add_column(col, overflow="fold")
+    for row in cells:
+        if link is not None and cap is not None and row[link].cell_len > cap and spill is not None:
+            spill.append(("website", Text.assemble(row[0], " ", row[link])))
+        table.add_row(*row)
     return table
+
+
+def _spilled(panel: Panel, spill: Sequence[tuple[str, Text]]) -> RenderableType:
+    """A panel and, under it, the URLs and paths too long to show whole inside it."""
+    return Group(panel, WholeLines(spill)) if spill else panel
 
 
 def _sources(c: dict[str, Any]) -> str:
     return ", ".join(c.get("sources") or [c.get("source") or ""])
 
 
-def credits_table(credits: Sequence[dict[str, Any]]) -> Table:
+def credits_table(
+    credits: Sequence[dict[str, Any]],
+    spill: list[tuple[str, Text]] | None = None,
+    width: int | None = None,
+) -> Table:
     """Credits: name, role, what we know about them, website, and where that came from."""
     return _credit_rows(
         ("name", "role", "about", "website", "source"),
@@ -115,6 +170,7 @@ def credits_table(credits: Sequence[dict[str, Any]]) -> Table:
              c.get("href"), _sources(c))
             for c in credits
         ),
+        spill, width,
     )  # fmt: skip
 
 
@@ -158,8 +214,11 @@ def episode_panel(
     show: dict[str, Any] | None,
     summary: dict[str, Any] | None = None,
     files: Sequence[dict[str, Any]] = (),
-) -> Panel:
-    """Every stored field of one episode, credits and local audio files included."""
+    width: int | None = None,
+) -> RenderableType:
+    """Every stored field of one episode, credits and local audio files included. Given the
+    `width` it is drawn in, URLs are never folded: those too long are listed whole below."""
+    spill: list[tuple[str, Text]] = []
     enclosures = ep.get("enclosures") or []
     enc_text = Text()
     for n, enc in enumerate(enclosures):
@@ -201,11 +260,14 @@ def episode_panel(
             ("first seen", ep.get("first_seen")),
             ("updated", ep.get("updated_at")),
             ("gone from feed", ep.get("absent_since")),
-        ]
+        ],
+        spill,
+        width,
     )
     parts: list[RenderableType] = [rows]
     if ep.get("credits"):
-        parts += [Text(""), Text("credits", style="bold"), credits_table(ep["credits"])]
+        parts += [Text(""), Text("credits", style="bold"),
+                  credits_table(ep["credits"], spill, width)]  # fmt: skip
     if ep.get("suggested_credits"):
         parts += [Text(""), Text.assemble(("suggested", "bold yellow"),
                                           ("  not counted until accepted: catalog people review",
@@ -217,12 +279,13 @@ def episode_panel(
         parts += [Text(""), Text("files", style="bold"), files_table(files)]
     if ep.get("description"):
         parts += [Text(""), safe_block(ep["description"])]
-    return Panel(
+    panel = Panel(
         Group(*parts),
         title=safe(ep.get("title") or "(untitled)", style="bold"),
         title_align="left",
         box=box.ROUNDED,
     )
+    return _spilled(panel, spill)
 
 
 def _summary_line(summary: dict[str, Any] | None) -> Text | None:
@@ -235,9 +298,14 @@ def _summary_line(summary: dict[str, Any] | None) -> Text | None:
 
 
 def shows_table(
-    shows: Sequence[dict[str, Any]], stats: dict[str, dict[str, Any]], width: int = 80
+    shows: Sequence[dict[str, Any]],
+    stats: dict[str, dict[str, Any]],
+    width: int = 80,
+    id_width: int = 10,
 ) -> RenderableType:
-    """Shows with episode counts, first/last dates, and the last refresh status."""
+    """Shows with episode counts, first/last dates, and the last refresh status; a show
+    without a title by its feed's file name (or host and last path segment). In a narrow
+    terminal the `checked` and then the `first` dates are left out."""
     rows = []
     for show in shows:
         st = stats.get(show["id"], {})
@@ -247,20 +315,20 @@ def shows_table(
             status.stylize("red")
         rows.append(
             (
-                safe(show.get("title") or show.get("feed_url")),
+                _show_name(show),
                 str(st.get("episodes", 0)),
                 fmt_date(st.get("first")),
                 fmt_date(st.get("last")),
                 status,
                 fmt_date(show.get("last_checked")),
-                show["id"],
+                show["id"][:id_width],
             )
         )
     headers = ("show", "episodes", "first", "last", "status", "checked", "id")
-    limits = ((8, 10_000), (8, 8), (10, 10), (10, 10), (6, 60), (10, 10), (10, 10))
-    return fitted_table(
-        headers, rows, limits, grow=0, width=width, right=("episodes",), styles={"id": "dim"}
-    )
+    limits = ((12, 10_000), (8, 8), (10, 10), (10, 10), (12, 60), (10, 10), (4, 10))
+    return fitted_table(headers, rows, limits, grow=0, width=width, right=("episodes",),
+                        styles={"id": "dim"}, keep=("first", "last", "checked", "id"),
+                        drop=("checked", "first"))  # fmt: skip
 
 
 _STATUS_STYLE = {
@@ -290,9 +358,11 @@ def report_table(rows: Sequence[Any], width: int = 80) -> RenderableType:
             )
         )
     headers = ("source", "show", "new", "updated", "same", "absent", "warn", "status")
-    limits = ((12, 60), (10, 10_000), (3, 6), (7, 7), (4, 6), (6, 6), (4, 4), (6, 15))
+    limits = ((18, 60), (12, 10_000), (3, 6), (7, 7), (4, 6), (6, 6), (4, 4), (6, 15))
     numbers = ("new", "updated", "same", "absent", "warn")
-    return fitted_table(headers, cells, limits, grow=1, width=width, right=numbers)
+    # the source says which row is which: at 80 columns it keeps 18 cells, the show wraps
+    return fitted_table(headers, cells, limits, grow=1, width=width, right=numbers,
+                        keep=("status",), middle=("source",), soft=16)  # fmt: skip
 
 
 def report_warnings(rows: Sequence[Any], per_source: int | None = 3) -> list[Text]:
@@ -408,8 +478,9 @@ def page_report_table(rows: Sequence[Any], width: int = 80) -> RenderableType:
             safe(", ".join(row.guests)),
         ))  # fmt: skip
     headers = ("page", "title", "match", "episode", "score", "guests")
-    limits = ((12, 40), (12, 10_000), (6, 10), (8, 8), (5, 5), (8, 30))
-    return fitted_table(headers, cells, limits, grow=1, width=width, right=("score",))
+    limits = ((12, 40), (12, 10_000), (6, 10), (8, 8), (5, 5), (10, 30))
+    return fitted_table(headers, cells, limits, grow=1, width=width, right=("score",),
+                        keep=("episode",), middle=("page",), drop=("guests",))  # fmt: skip
 
 
 def summaries_table(docs: Sequence[dict[str, Any]], width: int = 80) -> RenderableType:
@@ -423,8 +494,9 @@ def summaries_table(docs: Sequence[dict[str, Any]], width: int = 80) -> Renderab
         for doc in docs
     ]  # fmt: skip
     headers = ("id", "title", "state", "episode", "score", "guests")
-    limits = ((8, 8), (12, 10_000), (6, 9), (8, 8), (5, 5), (8, 30))
-    return fitted_table(headers, cells, limits, grow=1, width=width, right=("score",))
+    limits = ((8, 8), (12, 10_000), (6, 9), (8, 8), (5, 5), (10, 30))
+    return fitted_table(headers, cells, limits, grow=1, width=width, right=("score",),
+                        keep=("id", "episode"), drop=("guests",))  # fmt: skip
 
 
 def _reasons(reasons: dict[str, Any]) -> str:
@@ -453,14 +525,20 @@ def candidates_table(
             )
         )
     headers = ("#", "score", "date", "show", "title", "why")
-    limits = ((2, 2), (5, 5), (10, 10), (6, 16), (12, 10_000), (8, 40))
-    return fitted_table(headers, cells, limits, grow=4, width=width, right=("score",))
+    limits = ((2, 2), (5, 5), (10, 10), (10, 16), (12, 10_000), (12, 40))
+    return fitted_table(headers, cells, limits, grow=4, width=width, right=("#", "score"),
+                        keep=("date",), wrap={"why": 3}, drop=("show", "date"))  # fmt: skip
 
 
 def summary_panel(
-    doc: dict[str, Any], episode: dict[str, Any] | None = None, body_chars: int | None = None
-) -> Panel:
-    """One summary: dates, state, credits, mentions, topics and its text."""
+    doc: dict[str, Any],
+    episode: dict[str, Any] | None = None,
+    body_chars: int | None = None,
+    width: int | None = None,
+) -> RenderableType:
+    """One summary: dates, state, credits, mentions, topics and its text (with a `width`,
+    paths and URLs too long for the panel are listed whole below it)."""
+    spill: list[tuple[str, Text]] = []
     body = doc.get("body") or ""
     if body_chars is not None and len(body) > body_chars:
         body = body[:body_chars].rsplit(" ", 1)[0] + " …"
@@ -477,46 +555,56 @@ def summary_panel(
             ("why", _reasons(doc.get("reasons") or {})),
             ("mentions", ", ".join(doc.get("mentions") or [])),
             ("topics", ", ".join(doc.get("topics") or [])),
-        ]
+        ],
+        spill,
+        width,
     )
     parts: list[RenderableType] = [rows]
     if doc.get("credits"):
-        parts += [Text(""), credits_table(doc["credits"])]
+        parts += [Text(""), credits_table(doc["credits"], spill, width)]
     if body:
         parts += [Text(""), safe_block(body)]
-    return Panel(
+    panel = Panel(
         Group(*parts),
         title=safe(doc.get("title") or "(untitled)", style="bold"),
         title_align="left",
         box=box.ROUNDED,
     )
+    return _spilled(panel, spill)
 
 
-def decisions_table(entries: Sequence[dict[str, Any]], width: int = 80) -> RenderableType:
-    """The match log: when, what, which summary (or audio file) and episode, and why."""
+def decisions_table(
+    entries: Sequence[dict[str, Any]], width: int = 80, id_width: int = 8
+) -> RenderableType:
+    """The match log: when, what, which summary (or audio file) and episode, and why. The
+    title and the reason wrap; in a narrow terminal the item's id and then the time are left
+    out (the title names the item; the log is in order)."""
     cells = [
         (e["id"], str(e.get("time") or "")[:16].replace("T", " "),
          e["action"] + (" (undone)" if e.get("undone") else ""),
-         (e.get("summary_id") or e.get("file_id") or "")[:8],
-         (e.get("episode_id") or "")[:8], safe(e.get("summary_title") or e.get("title")),
+         (e.get("summary_id") or e.get("file_id") or "")[:id_width],
+         (e.get("episode_id") or "")[:id_width], safe(e.get("summary_title") or e.get("title")),
          safe(e.get("reason")))
         for e in entries
     ]  # fmt: skip
     headers = ("#", "time", "action", "item", "episode", "title", "reason")
-    limits = ((2, 6), (16, 16), (6, 17), (8, 8), (8, 8), (10, 10_000), (8, 50))
-    return fitted_table(headers, cells, limits, grow=5, width=width)
+    limits = ((2, 6), (16, 16), (6, 17), (4, 12), (4, 12), (12, 10_000), (20, 60))
+    return fitted_table(headers, cells, limits, grow=5, width=width, right=("#",),
+                        keep=("time", "action", "item", "episode"), wrap={"reason": 3},
+                        drop=("item", "time"))  # fmt: skip
 
 
 def _bars(title: str, counts: dict[str, int], width: int, limit: int = 12) -> Table:
     """A small horizontal bar chart: label, count, bar."""
     table = Table(title=title, title_justify="left", box=None, show_header=False,
                   pad_edge=False, title_style="bold")  # fmt: skip
-    table.add_column(no_wrap=True, overflow="ellipsis", max_width=max(12, width // 3))
+    cells = max(30, width // 3)  # a show's title keeps 30 cells
+    table.add_column(no_wrap=True, overflow="ellipsis", max_width=cells)
     table.add_column(justify="right", no_wrap=True)
     table.add_column(no_wrap=True)
     items = list(counts.items())[:limit]
     peak = max((n for _, n in items), default=1) or 1
-    room = max(10, width - width // 3 - 12)
+    room = max(10, width - cells - 12)
     for label, n in items:
         table.add_row(safe(label), str(n), Text("█" * max(1, round(n / peak * room)), style="cyan"))
     return table
@@ -584,8 +672,9 @@ def people_table(people: Sequence[Any], width: int = 80) -> RenderableType:
         for p in people
     ]  # fmt: skip
     headers = ("name", "roles", "shows", "first", "last")
-    limits = ((10, 30), (8, 30), (10, 10_000), (10, 10), (10, 10))
-    return fitted_table(headers, cells, limits, grow=2, width=width)
+    limits = ((16, 30), (8, 30), (16, 10_000), (10, 10), (10, 10))
+    return fitted_table(headers, cells, limits, grow=2, width=width, soft=20,
+                        keep=("roles", "first", "last"), drop=("first",))  # fmt: skip
 
 
 def person_view(
@@ -595,25 +684,29 @@ def person_view(
     partners: Any,
     regular: Sequence[str],
     width: int = 80,
+    id_width: int = 8,
 ) -> RenderableType:
     """A person's profile panel, every appearance in date order, and who they appear with."""
+    spill: list[tuple[str, Text]] = []
     rows = _field_rows([
         ("name", person.name), ("also", ", ".join(person.aliases)), ("about", person.bio),
         ("website", person.href), ("roles", _roles(person.roles)),
         ("regular on", ", ".join(regular)),
         ("appeared with", ", ".join(f"{n} ({c})" for n, c in partners.most_common(5))),
         ("first", fmt_date(person.first)), ("last", fmt_date(person.last)),
-    ])  # fmt: skip
+    ], spill, width)  # fmt: skip
     cells = [
         (fmt_date(a["episode"].get("published")),
          safe(show_titles.get(a["episode"].get("show_id") or "", "")),
-         safe(a["episode"].get("title")), safe(a["role"]), a["episode"]["id"][:8])
+         safe(a["episode"].get("title")), safe(a["role"]), a["episode"]["id"][:id_width])
         for a in appearances
     ]  # fmt: skip
     headers = ("date", "show", "title", "role", "id")
-    limits = ((10, 10), (6, 24), (12, 10_000), (4, 10), (8, 8))
-    table = fitted_table(headers, cells, limits, grow=2, width=width)
+    limits = ((10, 10), (10, 24), (12, 10_000), (4, 10), (4, 12))
+    table = fitted_table(headers, cells, limits, grow=2, width=width,
+                         keep=("date", "role", "id"), styles={"id": "dim"})  # fmt: skip
     return Group(
         Panel(rows, title=safe(person.name, style="bold"), title_align="left", box=box.ROUNDED),
+        *([WholeLines(spill)] if spill else []),
         table,
     )

@@ -181,7 +181,9 @@ def test_moved_and_missing_files(cli, library: Path, tmp_path: Path) -> None:
     assert rows["evening-moved.flac"]["status"] == "missing"
     assert episode not in cli("list", "has:file", "--ids").stdout
     assert episode in cli("list", "-has:file", "--ids").stdout
-    assert "(missing)" in cli("show", episode).stdout
+    files = cli("show", episode).stdout.split("files", 1)[1]
+    assert "evening-moved.flac" in files
+    assert "missing" in files.split("evening-moved.flac", 1)[1].splitlines()[0]
 
 
 def test_a_copy_in_another_format_joins_the_same_local_episode(cli, library: Path) -> None:
@@ -588,3 +590,21 @@ def test_a_file_search_scores_a_candidate_as_the_scan_did(cli, library: Path) ->
     assert len(scores) == 2, result.stdout  # as the scan scored it, then as the search did
     assert scores[0] == scores[1], result.stdout
     assert file_id
+
+
+@pytest.mark.parametrize("cols", ["80", "160"])
+def test_a_long_file_path_is_never_folded_in_show(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cols: str
+) -> None:
+    deep = tmp_path / "lib" / ("Radio Archive of the Northern Coast " * 3).strip() / "2019"
+    deep.mkdir(parents=True)
+    gen.make_mp3(deep / "evening-programme-with-guests.mp3", 1.0, title="Evening", album="City")
+    episode = _rows(_scan(cli, tmp_path / "lib"))["evening-programme-with-guests.mp3"]
+    monkeypatch.setenv("COLUMNS", cols)
+    lines = cli("show", episode["episode_id"], "--no-pager").stdout.splitlines()
+    path = str(deep / "evening-programme-with-guests.mp3")
+    whole = [line for line in lines if path in line]  # once, unbroken, to copy
+    assert len(whole) == 1
+    inside = [line for line in lines if line not in whole]
+    assert all(len(line) <= int(cols) for line in inside)
+    assert not any("Northern" in line and "mp3" not in line for line in inside)  # not folded

@@ -141,3 +141,34 @@ def test_startup_bench_runs() -> None:
     )
     assert "catalog --help" in done.stdout
     assert "python -c pass" in done.stdout
+
+
+# The console script ends with os._exit once its output is flushed: the exit code and every
+# line of output must survive that, and a reader that quits early (`| head`) is no error.
+CATALOG = Path(sys.executable).parent / "catalog"
+
+
+def test_the_console_script_keeps_exit_codes_and_output(tmp_path: Path) -> None:
+    env = dict(os.environ, CATALOG_DB=str(tmp_path / "c.json"))
+    ingest = subprocess.run([CATALOG, "ingest", ROOT / "feeds"], capture_output=True,
+                            text=True, env=env)  # fmt: skip
+    assert ingest.returncode == 0, ingest.stderr
+    listed = subprocess.run([CATALOG, "list", "--ids"], capture_output=True, text=True, env=env)
+    assert listed.returncode == 0
+    ids = listed.stdout.split()
+    assert len(ids) >= 10
+    assert len(set(ids)) == len(ids)
+    assert ids == [ep["id"] for ep in json.loads(subprocess.run(
+        [CATALOG, "list", "--json"], capture_output=True, text=True, env=env).stdout)]  # fmt: skip
+    usage = subprocess.run([CATALOG, "list", "date:2017-13"], capture_output=True, text=True,
+                           env=env)  # fmt: skip
+    assert usage.returncode == 2
+    assert "no month 13" in usage.stderr
+    missing = subprocess.run([CATALOG, "show", "ffffffffffff"], capture_output=True, text=True,
+                             env=env)  # fmt: skip
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("error: ")
+    head = subprocess.run(f"{CATALOG} list --ids | head -1", shell=True, capture_output=True,
+                          text=True, env=env)  # fmt: skip
+    assert head.stdout.strip() == ids[0]
+    assert head.stderr == ""  # no "Exception ignored … BrokenPipeError"

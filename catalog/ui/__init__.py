@@ -276,7 +276,7 @@ def episode_panel(
     if files:
         from catalog.ui.audio import files_table
 
-        parts += [Text(""), Text("files", style="bold"), files_table(files)]
+        parts += [Text(""), Text("files", style="bold"), files_table(files, spill, width)]
     if ep.get("description"):
         parts += [Text(""), safe_block(ep["description"])]
     panel = Panel(

@@ -15,7 +15,14 @@ from rich.table import Table
 from rich.text import Text
 
 from catalog.core.normalize import clean_line, fmt_duration
-from catalog.ui.text import STATE_STYLE, fitted_table, safe, safe_block, short_source
+from catalog.ui.text import (
+    STATE_STYLE,
+    fitted_table,
+    safe,
+    safe_block,
+    short_source,
+    shorten_middle,
+)
 
 _STATUS_STYLE = {
     "new": "green",
@@ -38,27 +45,48 @@ def fmt_bitrate(bps: object) -> str:
     return f"{round(bps / 1000)} kbit/s"
 
 
-def files_table(files: Sequence[Mapping[str, Any]]) -> RenderableType:
-    """The audio files of an episode: path, length, codec, bitrate, chapters, match state."""
+def files_table(
+    files: Sequence[Mapping[str, Any]],
+    spill: list[tuple[str, Text]] | None = None,
+    width: int | None = None,
+) -> RenderableType:
+    """The audio files of an episode: path, length, codec, bitrate, chapters, match state.
+
+    A path is never folded (copy and paste must get it whole): given the panel's `width`, one
+    too long for its column is cut in the middle there and added to `spill` whole, to print
+    under the panel."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for col in ("file", "length", "codec", "bitrate", "chapters", "match"):
-        table.add_column(col, overflow="fold", justify="right" if col == "length" else "left")
+    rows = []
     for doc in files:
         info = doc.get("info") or {}
         state = Text(doc.get("state") or "", style=STATE_STYLE.get(doc.get("state") or "", ""))
         if doc.get("score") is not None:
             state.append(f" {doc['score']:.2f}", style="dim")
-        path = safe(doc.get("path"))
-        if doc.get("missing"):
-            path.append(" (missing)", style="yellow")
-        table.add_row(
-            path,
-            fmt_duration(info.get("duration")),
+        if doc.get("missing"):  # the file is gone: said where the path cannot be cut off
+            state = Text.assemble(("missing", "yellow"), " ", state)
+        rows.append((
+            safe(doc.get("path")),
+            Text(fmt_duration(info.get("duration"))),
             safe(info.get("codec")),
-            fmt_bitrate(info.get("bitrate")),
-            str(len(info.get("chapters") or [])) or "",
+            Text(fmt_bitrate(info.get("bitrate"))),
+            Text(str(len(info.get("chapters") or []))),
             state,
-        )
+        ))  # fmt: skip
+    headers = ("file", "length", "codec", "bitrate", "chapters", "match")
+    others = [max(len(h), *(r[i].cell_len for r in rows)) for i, h in enumerate(headers)][1:]
+    natural = max([4, *(r[0].cell_len for r in rows)])
+    gaps = 3 * len(others)  # a blank rule and a cell of padding each side, between columns
+    room = natural if width is None else max(16, width - 4 - sum(others) - gaps)
+    path_width = min(natural, room)
+    table.add_column("file", no_wrap=True, width=path_width)
+    for header in headers[1:]:
+        table.add_column(header, no_wrap=True, justify="right" if header == "length" else "left")
+    for path, *cells in rows:
+        if path.cell_len > path_width:
+            if spill is not None:
+                spill.append(("file", path))
+            path = shorten_middle(path, path_width, head_share=0.3)
+        table.add_row(path, *cells)
     return table
 
 

@@ -159,11 +159,12 @@ def fitted_table(
 GAP = 2  # cells between two columns
 
 
-def _shorten_middle(text: Text, width: int) -> Text:
-    """`text` in `width` cells, its middle replaced by an ellipsis (both ends kept)."""
+def shorten_middle(text: Text, width: int, head_share: float = 0.5) -> Text:
+    """`text` in `width` cells, its middle replaced by an ellipsis (both ends kept; the head
+    gets `head_share` of the room: less for a path, whose file name is at its end)."""
     if text.cell_len <= width:
         return text
-    head = width // 2
+    head = int(width * head_share)
     tail = width - 1 - head
     short = text[:head] + Text("…") + (text[len(text) - tail :] if tail > 0 else Text(""))
     while short.cell_len > width and head > 0:  # wide characters
@@ -212,7 +213,7 @@ class FittedTable:
             parts = list(text.split("\n")) if "\n" in text.plain else [text]
         for part in parts:
             if name in self.middle and part.cell_len > w:
-                short = _shorten_middle(part, w)
+                short = shorten_middle(part, w)
                 part.truncate(0)
                 part.append_text(short)
             part.truncate(w, overflow="ellipsis")

@@ -11,8 +11,11 @@ the median of --rounds runs on both backends in the same run:
 * `catalog list --limit 20` (target <= 400 ms on TinyDB).
 
 Then the migrate hint: `list --limit 20` on TinyDB catalogs of several sizes (the same
-episodes, more or fewer) against SQLite's at 15,000; the size at which TinyDB costs more
-than twice SQLite's is where `catalog.store.base.MIGRATE_HINT_EPISODES` belongs.
+episodes, more or fewer), with SQLite's at 15,000 beside it; the size at which TinyDB's
+listing passes the 400 ms a listing is allowed (the target above: past it, a person waits)
+is where `catalog.store.base.MIGRATE_HINT_EPISODES` belongs. (Twice SQLite's time is no
+criterion: SQLite lists in about 150 ms, and a hint at 300 ms would nag catalogs that are
+quick enough.)
 
     .venv/bin/python bench/tiny_bench.py [--rounds 3] [--sizes 5000,10000,15000,20000,30000]
 """
@@ -38,6 +41,7 @@ from catalog.store import MIGRATE_HINT_EPISODES
 PY = sys.executable
 CATALOG = str(Path(PY).parent / "catalog")
 FEEDS, ITEMS = 30, 500
+LIST_BUDGET = 0.4  # seconds, whole process: the listing target, and the hint's criterion
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
@@ -133,12 +137,12 @@ def main() -> None:
                                     max(rounds, 5))))  # fmt: skip
             path.unlink()
         base = fig["list", "sqlite"]
-        over = next(((n, t) for n, t in curve if t > 2 * base), None)
+        over = next(((n, t) for n, t in curve if t > LIST_BUDGET), None)
         crossing = None
-        below = [(n, t) for n, t in curve if t <= 2 * base]
+        below = [(n, t) for n, t in curve if t <= LIST_BUDGET]
         if over and below and below[-1][0] < over[0]:  # linear between the two sizes
             (n0, t0), (n1, t1) = below[-1], over
-            crossing = round(n0 + (2 * base - t0) * (n1 - n0) / (t1 - t0))
+            crossing = round(n0 + (LIST_BUDGET - t0) * (n1 - n0) / (t1 - t0))
 
     print()
     print(f"TinyDB at {FEEDS * ITEMS:,} episodes ({size_mb:.0f} MB file) against SQLite, "
@@ -168,17 +172,20 @@ def main() -> None:
             else ("NOT supported: move it")
         )
         print(
-            f"  TinyDB passes 2x SQLite at about {crossing:,} episodes; the hint's threshold "
+            f"  TinyDB's listing passes {LIST_BUDGET * 1000:.0f} ms at about {crossing:,} "
+            f"episodes; the hint's threshold "
             f"(MIGRATE_HINT_EPISODES) is {MIGRATE_HINT_EPISODES:,}: {verdict}"
         )
     elif over is None:
         print(
-            f"  TinyDB stays within 2x SQLite up to {sizes[-1]:,} episodes; the threshold is "
+            f"  TinyDB lists within {LIST_BUDGET * 1000:.0f} ms up to {sizes[-1]:,} episodes; "
+            f"the threshold is "
             f"{MIGRATE_HINT_EPISODES:,}"
         )
     else:
         print(
-            f"  TinyDB is past 2x SQLite already at {over[0]:,} episodes; the threshold is "
+            f"  TinyDB is past {LIST_BUDGET * 1000:.0f} ms already at {over[0]:,} episodes; "
+            f"the threshold is "
             f"{MIGRATE_HINT_EPISODES:,}"
         )
 
